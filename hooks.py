@@ -1,0 +1,57 @@
+# Odoo's default industries follow NACE, whose letters differ from GB/T 4754
+# from D on.  So that a user never sees two "Manufacturing", the addon archives
+# the NACE records and moves their partners to the matching GB/T section; on
+# uninstall it does the reverse.
+NACE_TO_GBT = {
+    "A": "A",
+    "B": "B",
+    "C": "C",
+    "D": "D",
+    "E": "D",
+    "F": "E",
+    "G": "F",
+    "H": "G",
+    "I": "H",
+    "J": "I",
+    "K": "J",
+    "L": "K",
+    "M": "M",
+    "N": "L",
+    "O": "S",
+    "P": "P",
+    "Q": "Q",
+    "R": "R",
+    "S": "O",
+    "T": "O",
+    "U": "T",
+}
+
+
+def _nace_pairs(env):
+    industries = env["res.partner.industry"].with_context(active_test=False)
+    by_code = {i.code: i for i in industries.search([("code", "!=", False)])}
+    for letter, code in NACE_TO_GBT.items():
+        nace = env.ref(f"base.res_partner_industry_{letter}", raise_if_not_found=False)
+        if nace and code in by_code:
+            yield nace, by_code[code]
+
+
+def _move_partners(env, source, target):
+    partners = env["res.partner"].with_context(active_test=False)
+    partners.search([("industry_id", "=", source.id)]).write({"industry_id": target.id})
+
+
+def post_init_hook(env):
+    for nace, gbt in _nace_pairs(env):
+        _move_partners(env, nace, gbt)
+        nace.active = False
+
+
+def uninstall_hook(env):
+    seen = set()
+    for nace, gbt in _nace_pairs(env):
+        nace.active = True
+        if gbt.id not in seen:
+            seen.add(gbt.id)
+            for industry in gbt | gbt.child_ids:
+                _move_partners(env, industry, nace)

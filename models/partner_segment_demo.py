@@ -1,0 +1,254 @@
+import random
+from datetime import timedelta
+
+from stdnum.cn import uscc
+
+from odoo import Command, api, fields, models
+
+# name, industry code, province code (or country code with "@"), employees,
+# revenue and assets in 万元, behaviour profile (see _DEMO_PROFILES)
+_DEMO_COMPANIES = [
+    ("华南电子制造有限公司", "C", "GD", 1200, 52000, 30000, "whale"),
+    ("上海精密仪器股份有限公司", "C", "SH", 450, 8000, 6000, "whale"),
+    ("北京云端软件有限公司", "I65", "BJ", 320, 12000, 4000, "whale"),
+    ("浙江商贸批发有限公司", "F51", "ZJ", 60, 9000, 2000, "big_new"),
+    ("江苏建工集团有限公司", "E", "JS", 2500, 90000, 85000, "big_new"),
+    ("成都天府餐饮管理有限公司", "H62", "SC", 80, 2500, 800, "small_new"),
+    ("武汉光谷物流有限公司", "G", "HB", 350, 4000, 3000, "regular"),
+    ("长沙湘江零售连锁有限公司", "F52", "HN", 40, 600, 200, "regular"),
+    ("西安古城文化传媒有限公司", "R", "SN", 25, 300, 100, "small_new"),
+    ("沈阳重型机械有限公司", "C", "LN", 900, 30000, 25000, "overdue_a"),
+    ("哈尔滨冰城食品有限公司", "C", "HL", 150, 3000, 1500, "overdue_b"),
+    ("长春汽车配件有限公司", "C", "JL", 60, 800, 500, "overdue_c"),
+    ("天津港口仓储有限公司", "G59", "TJ", 120, 2000, 5000, "limit"),
+    ("重庆山城物业管理有限公司", "K702", "CQ", 400, 1500, 600, "imp_retain"),
+    ("昆明花卉种植合作社", "A", "YN", 30, 600, 300, "imp_keep"),
+    ("贵阳大数据科技有限公司", "I64", "GZ", 90, 900, 400, "gen_keep"),
+    ("南宁东盟贸易有限公司", "F51", "GX", 15, 1200, 300, "imp_develop"),
+    ("海口椰风酒店管理有限公司", "H61", "HI", 8, 80, 50, "lapsed"),
+    ("郑州中原农业发展有限公司", "A", "HA", 50, 40, 30, "lapsed"),
+    ("合肥新能源电池有限公司", "C", "AH", 700, 45000, 20000, "whale"),
+    ("福州海峡建材有限公司", "E", "FJ", 100, 5000, 4000, "regular"),
+    ("南昌赣江医药有限公司", "F52", "JX", 320, 25000, 8000, "regular"),
+    ("济南泉城机床有限公司", "C", "SD", 18, 250, 100, "small_new"),
+    ("太原煤炭运销有限公司", "B", "SX", 2000, 80000, 60000, "overdue_b"),
+    ("呼和浩特草原乳业有限公司", "C", "NM", 300, 2500, 1800, "regular"),
+    ("石家庄药业有限公司", "C", "HE", 350, 1800, 900, "gen_keep"),
+    ("兰州丝路物流有限公司", "G", "GS", 25, 150, 80, "overdue_a"),
+    ("西宁高原特产有限公司", "A", "QH", 12, 30, 20, "small_new"),
+    ("银川枸杞贸易有限公司", "F51", "NX", 4, 800, 90, "lapsed"),
+    ("乌鲁木齐棉纺有限公司", "C", "XJ", 260, 1500, 1200, "imp_develop"),
+    ("拉萨雪域旅游服务有限公司", "L", "XZ", 50, 500, 9000, "regular"),
+    ("深圳前海咨询有限公司", "M", "GD", 120, 3000, 1000, "imp_retain"),
+    ("杭州西湖电商有限公司", "I64", "ZJ", 2100, 120000, 40000, "imp_keep"),
+    ("苏州工业园区地产开发有限公司", "K7010", "JS", 300, 250000, 12000, "overdue_c"),
+    ("厦门鹭岛金融服务有限公司", "J", "FJ", 200, 30000, 500000, "regular"),
+    ("青岛啤酒花园餐厅", "H62", "SD", 9, 90, 30, "gen_keep"),
+    ("大连海洋渔业有限公司", "A", "LN", 400, 25000, 9000, "limit"),
+    ("广州白云教育培训中心", "P", "GD", 60, 800, 300, "small_new"),
+    ("香港维港贸易有限公司", "F51", "HK", 30, 3000, 800, "regular"),
+    ("Pacific Trading LLC", "F51", "@us", 45, 6000, 1500, "whale"),
+    ("Tokyo Components K.K.", "C", "@jp", 500, 20000, 15000, "regular"),
+    ("Hamburg Maschinenbau GmbH", "C", "@de", 80, 1500, 1000, "lapsed"),
+    ("Macau Gaming Supplies Ltd", "R", "@mo", 30, 500, 200, "overdue_a"),
+    ("中关村孵化器（筹）", "M", "", 0, 0, 0, "prospect"),
+]
+
+# count: invoices in the last year, spread over span days up to "last" days
+# ago; amount: yuan per invoice; before: invoices 13-24 months ago; overdue:
+# the last invoice stays unpaid (due 30 days after its date); open: how many
+# of the last invoices stay unpaid; limit: credit limit
+_DEMO_PROFILES = {
+    "whale": {"count": 14, "span": 360, "amount": 90000, "before": 6, "last": 10},
+    "big_new": {"count": 5, "span": 150, "amount": 260000, "before": 0, "last": 5},
+    "small_new": {"count": 1, "span": 40, "amount": 3000, "before": 0, "last": 40},
+    "regular": {"count": 6, "span": 330, "amount": 12000, "before": 4, "last": 20},
+    "overdue_a": {
+        "count": 4,
+        "span": 300,
+        "amount": 15000,
+        "before": 3,
+        "last": 45,
+        "overdue": 15,
+    },
+    "overdue_b": {
+        "count": 5,
+        "span": 300,
+        "amount": 30000,
+        "before": 3,
+        "last": 90,
+        "overdue": 60,
+    },
+    "overdue_c": {
+        "count": 3,
+        "span": 300,
+        "amount": 20000,
+        "before": 2,
+        "last": 150,
+        "overdue": 120,
+    },
+    "limit": {
+        "count": 4,
+        "span": 200,
+        "amount": 40000,
+        "before": 2,
+        "last": 3,
+        "open": 2,
+        "limit": 30000,
+    },
+    "imp_retain": {"count": 2, "span": 330, "amount": 200000, "before": 2, "last": 300},
+    "imp_keep": {"count": 12, "span": 360, "amount": 45000, "before": 2, "last": 200},
+    "gen_keep": {"count": 9, "span": 360, "amount": 2500, "before": 2, "last": 220},
+    "imp_develop": {"count": 2, "span": 60, "amount": 180000, "before": 3, "last": 8},
+    "lapsed": {"count": 0, "span": 0, "amount": 8000, "before": 4, "last": 400},
+    "prospect": {"count": 0, "span": 0, "amount": 0, "before": 0, "last": 0},
+}
+
+
+class PartnerSegmentDemo(models.AbstractModel):
+    _name = "partner.segment.demo"
+    _description = "Customer Segments Demo Data"
+
+    @api.model
+    def _load_demo(self):
+        """Create demo customers with two years of invoices, dated from today."""
+        rng = random.Random(4754)
+        # The demo customers are Chinese: classify them from a Chinese company.
+        self.env.company.country_id = self.env.ref("base.cn")
+        partners = self.env["res.partner"].create(
+            [self._prepare_demo_partner_vals(row, rng) for row in _DEMO_COMPANIES]
+        )
+        for partner, row in zip(partners, _DEMO_COMPANIES, strict=True):
+            self.env["ir.model.data"]._update_xmlids(
+                [
+                    {
+                        "xml_id": f"partner_segment.demo_partner_{_DEMO_COMPANIES.index(row)}",
+                        "record": partner,
+                        "noupdate": True,
+                    }
+                ]
+            )
+        self._create_demo_invoices(partners, rng)
+
+    @api.model
+    def _prepare_demo_partner_vals(self, row, rng):
+        name, industry, place, employees, revenue, assets, profile = row
+        vals = {
+            "name": name,
+            "is_company": True,
+            "employee_count": employees,
+            "annual_revenue": revenue * 10000,
+            "total_assets": assets * 10000,
+            "industry_id": self.env["res.partner.industry"]
+            .search([("code", "=", industry)], limit=1)
+            .id,
+            "credit_limit": _DEMO_PROFILES[profile].get("limit", 0.0),
+        }
+        if place.startswith("@"):
+            vals["country_id"] = self.env.ref(f"base.{place[1:]}").id
+        elif place:
+            vals["country_id"] = self.env.ref("base.cn").id
+            vals["state_id"] = self.env.ref(f"base.state_cn_{place}").id
+            code = "9144" + "".join(rng.choice("0123456789") for _ in range(4))
+            code += "".join(
+                rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(9)
+            )
+            vals["vat"] = code + uscc.calc_check_digit(code)
+        return vals
+
+    @api.model
+    def _create_demo_invoices(self, partners, rng):
+        today = fields.Date.context_today(self)
+        journal = self.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", self.env.company.id)], limit=1
+        )
+        if not journal:
+            return
+        vals_list, to_leave_open = [], []
+        for partner, row in zip(partners, _DEMO_COMPANIES, strict=True):
+            profile = _DEMO_PROFILES[row[-1]]
+            dates = self._demo_invoice_dates(profile, today, rng)
+            for index, invoice_date in enumerate(dates):
+                amount = round(profile["amount"] * rng.uniform(0.7, 1.3), -2)
+                vals_list.append(
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": partner.id,
+                        "journal_id": journal.id,
+                        "invoice_date": invoice_date,
+                        "invoice_date_due": invoice_date + timedelta(days=30),
+                        "invoice_line_ids": [
+                            Command.create(
+                                {
+                                    "name": "Goods and services",
+                                    "quantity": 1,
+                                    "price_unit": amount,
+                                    "tax_ids": [Command.clear()],
+                                }
+                            )
+                        ],
+                    }
+                )
+                open_count = profile.get("open", 1 if profile.get("overdue") else 0)
+                to_leave_open.append(index >= len(dates) - open_count)
+        invoices = self.env["account.move"].create(vals_list)
+        invoices.action_post()
+        leave_open = dict(zip(invoices.ids, to_leave_open, strict=True))
+        to_pay = invoices.filtered(
+            lambda m: not leave_open[m.id] and m.invoice_date_due < today
+        )
+        if to_pay:
+            self.env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=to_pay.ids
+            ).create({"group_payment": True})._create_payments()
+        # A few credit notes: 10 % back on some paid invoices
+        refunds = to_pay[::9]
+        if refunds:
+            credit_notes = self.env["account.move"].create(
+                [
+                    {
+                        "move_type": "out_refund",
+                        "partner_id": invoice.partner_id.id,
+                        "journal_id": journal.id,
+                        "invoice_date": invoice.invoice_date + timedelta(days=5),
+                        "reversed_entry_id": invoice.id,
+                        "invoice_line_ids": [
+                            Command.create(
+                                {
+                                    "name": "Allowance",
+                                    "quantity": 1,
+                                    "price_unit": round(
+                                        invoice.amount_untaxed * 0.1, 2
+                                    ),
+                                    "tax_ids": [Command.clear()],
+                                }
+                            )
+                        ],
+                    }
+                    for invoice in refunds
+                ]
+            )
+            credit_notes.action_post()
+
+    @api.model
+    def _demo_invoice_dates(self, profile, today, rng):
+        dates = []
+        last = profile["last"]
+        count, span = profile["count"], profile["span"]
+        if count:
+            newest = today - timedelta(days=last)
+            oldest = today - timedelta(days=max(span, last))
+            step = (newest - oldest).days / max(count - 1, 1)
+            dates += [oldest + timedelta(days=round(i * step)) for i in range(count)]
+        for i in range(profile["before"]):
+            dates.append(today - timedelta(days=400 + 60 * i + rng.randint(0, 20)))
+        if not count and profile["before"]:
+            dates = [d - timedelta(days=max(last - 400, 0)) for d in dates]
+        return sorted(dates)
+
+    @api.model
+    def _run_classification(self):
+        """Classify every customer once, as the scheduled action would."""
+        partners = self.env["res.partner"].search([("is_company", "=", True)])
+        partners._segment_recompute(self.env["res.partner"]._segment_dimensions())
+        partners.flush_recordset()

@@ -1,0 +1,344 @@
+from stdnum.cn import uscc
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
+
+from ..engine.scale import classify_scale
+
+SCALE_CLASSES = [
+    ("large", "Large"),
+    ("medium", "Medium"),
+    ("small", "Small"),
+    ("micro", "Micro"),
+]
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # Scale inputs (统计上大中小微型企业划分办法 2017)
+    employee_count = fields.Integer(
+        "Employees",
+        tracking=True,
+        help="Number of employees (从业人员). Zero counts as not entered.",
+    )
+    annual_revenue = fields.Monetary(
+        tracking=True,
+        help="Operating revenue of the last year (营业收入), in company currency. "
+        "Zero counts as not entered.",
+    )
+    total_assets = fields.Monetary(
+        tracking=True,
+        help="Total assets (资产总额), in company currency. Zero counts as not entered.",
+    )
+
+    # Scale: computed, effective (manual when locked) and lock
+    scale_class_computed = fields.Selection(
+        SCALE_CLASSES,
+        string="Computed Scale",
+        compute="_compute_scale_class_computed",
+        store=True,
+        help="The scale the 2017 standard gives from employees, revenue, assets "
+        "and the industry's sector.",
+    )
+    scale_class_manual = fields.Selection(SCALE_CLASSES, string="Manual Scale")
+    scale_class = fields.Selection(
+        SCALE_CLASSES,
+        string="Scale",
+        compute="_compute_scale_class",
+        inverse="_inverse_scale_class",
+        store=True,
+        readonly=False,
+        index=True,
+        tracking=True,
+    )
+    scale_class_locked = fields.Boolean(
+        "Scale Locked",
+        tracking=True,
+        help="Set by hand: recomputation never overwrites a locked scale.",
+    )
+
+    # Region: computed, effective and lock
+    region_id_computed = fields.Many2one(
+        "partner.region",
+        string="Computed Region",
+        compute="_compute_region_id_computed",
+        store=True,
+        ondelete="set null",
+    )
+    region_id_manual = fields.Many2one(
+        "partner.region", string="Manual Region", ondelete="restrict"
+    )
+    region_id = fields.Many2one(
+        "partner.region",
+        string="Region",
+        compute="_compute_region_id",
+        inverse="_inverse_region_id",
+        store=True,
+        readonly=False,
+        index=True,
+        tracking=True,
+        ondelete="restrict",
+    )
+    region_id_locked = fields.Boolean(
+        "Region Locked",
+        tracking=True,
+        help="Set by hand: recomputation never overwrites a locked region.",
+    )
+
+    segment_override_differs = fields.Boolean(
+        "Override Differs",
+        compute="_compute_segment_override_differs",
+        search="_search_segment_override_differs",
+        help="A locked classification differs from what the rules compute.",
+    )
+    industry_code = fields.Char(related="industry_id.code", string="Industry Code")
+
+    # The company's values, shown read-only on its contacts
+    commercial_scale_class = fields.Selection(
+        related="commercial_partner_id.scale_class",
+        string="Company Scale",
+        tracking=False,
+    )
+    commercial_region_id = fields.Many2one(
+        related="commercial_partner_id.region_id",
+        string="Company Region",
+        tracking=False,
+    )
+
+    # ------------------------------------------------------------ computes
+    @api.depends(
+        "employee_count",
+        "annual_revenue",
+        "total_assets",
+        "industry_id",
+        "is_company",
+        "parent_id",
+        "company_id",
+    )
+    def _compute_scale_class_computed(self):
+        cny = self.env.ref("base.CNY")
+        today = fields.Date.context_today(self)
+        for partner in self:
+            rule = (
+                partner.industry_id._get_scale_rule() if partner.industry_id else None
+            )
+            if not partner._is_segment_entity() or not rule:
+                partner.scale_class_computed = False
+                continue
+            company = partner.company_id or self.env.company
+            currency = partner.currency_id or company.currency_id
+
+            def to_cny(amount, currency=currency, company=company):
+                if not amount or currency == cny:
+                    return amount
+                return currency._convert(amount, cny, company, today)
+
+            partner.scale_class_computed = (
+                classify_scale(
+                    rule._get_engine_rule(),
+                    {
+                        "employees": partner.employee_count,
+                        "revenue": to_cny(partner.annual_revenue),
+                        "assets": to_cny(partner.total_assets),
+                    },
+                )
+                or False
+            )
+
+    @api.depends("scale_class_computed", "scale_class_manual", "scale_class_locked")
+    def _compute_scale_class(self):
+        self._compute_segment_effective("scale_class")
+
+    def _inverse_scale_class(self):
+        self._inverse_segment_effective("scale_class")
+
+    @api.depends(
+        "country_id", "state_id", "is_company", "parent_id", "company_id.country_id"
+    )
+    def _compute_region_id_computed(self):
+        by_state, by_country, domestic, international = self.env[
+            "partner.region"
+        ]._get_region_map()
+        for partner in self:
+            region = self.env["partner.region"]
+            if partner._is_segment_entity() and partner.country_id:
+                home = (partner.company_id or self.env.company).country_id
+                region = by_country.get(partner.country_id.id) or by_state.get(
+                    partner.state_id.id
+                )
+                if not region:
+                    if home and partner.country_id != home:
+                        region = international
+                    else:
+                        region = domestic
+            partner.region_id_computed = region
+
+    @api.depends("region_id_computed", "region_id_manual", "region_id_locked")
+    def _compute_region_id(self):
+        self._compute_segment_effective("region_id")
+
+    def _inverse_region_id(self):
+        self._inverse_segment_effective("region_id")
+
+    def _compute_segment_effective(self, dimension):
+        """Effective value of a dimension: the manual one when locked, else the computed one."""
+        computed, manual, locked = self._segment_field_names(dimension)
+        for partner in self:
+            partner[dimension] = (
+                partner[manual] if partner[locked] else partner[computed]
+            )
+
+    def _inverse_segment_effective(self, dimension):
+        """Setting a dimension by hand makes it a locked manual value."""
+        _computed, manual, locked = self._segment_field_names(dimension)
+        for partner in self:
+            partner[manual] = partner[dimension]
+            partner[locked] = True
+
+    @api.depends(lambda self: self._segment_depends_all())
+    def _compute_segment_override_differs(self):
+        dimensions = self._segment_dimensions()
+        names = {d: self._segment_field_names(d) for d in dimensions}
+        for partner in self:
+            partner.segment_override_differs = any(
+                partner[names[d][2]] and partner[d] != partner[names[d][0]]
+                for d in dimensions
+            )
+
+    def _search_segment_override_differs(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on Override Differs."))
+        conditions = SQL(" OR ").join(
+            self._segment_differs_sql(d) for d in self._segment_dimensions()
+        )
+        query = SQL("(SELECT id FROM res_partner WHERE %s)", conditions)
+        return [("id", "in" if (operator == "=") == value else "not in", query)]
+
+    # ------------------------------------------------------------ constraints
+    @api.constrains("employee_count", "annual_revenue", "total_assets")
+    def _check_scale_inputs(self):
+        for partner in self:
+            for fname in ("employee_count", "annual_revenue", "total_assets"):
+                if partner[fname] < 0:
+                    raise ValidationError(
+                        self.env._(
+                            "%(partner)s: %(field)s cannot be negative (%(value)s).",
+                            partner=partner.display_name,
+                            field=partner._fields[fname].get_description(self.env)[
+                                "string"
+                            ],
+                            value=partner[fname],
+                        )
+                    )
+
+    @api.constrains("vat", "country_id", "is_company")
+    def _check_vat_uscc(self):
+        for partner in self:
+            if partner._requires_uscc() and not uscc.is_valid(partner.vat):
+                raise ValidationError(
+                    self.env._(
+                        "%(partner)s: %(code)s is not a valid Unified Social Credit "
+                        "Code (统一社会信用代码): 18 characters, digits and capitals "
+                        "except I, O, Z, S, V, ending with its check character.",
+                        partner=partner.display_name,
+                        code=partner.vat,
+                    )
+                )
+
+    # ------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_segment_override_access(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_segment_override_access(vals)
+        self._segment_keep_locked_values(vals)
+        return super().write(vals)
+
+    # ------------------------------------------------------------ helpers
+    @api.model
+    def _segment_dimensions(self):
+        """Names of the classification dimensions that use the override mechanism.
+
+        Each dimension ``d`` has four fields: ``d_computed`` (what the rules
+        give), ``d_manual`` (set by hand or imported), ``d_locked`` and ``d``,
+        the effective value users filter and group by: the manual value when
+        locked, else the computed one.  Writing ``d`` directly sets and locks
+        the manual value.  A module adds a dimension by declaring its four
+        fields and extending this list.
+        """
+        return ["scale_class", "region_id"]
+
+    @api.model
+    def _segment_field_names(self, dimension):
+        """(computed, manual, locked) field names of a dimension."""
+        return f"{dimension}_computed", f"{dimension}_manual", f"{dimension}_locked"
+
+    @api.model
+    def _segment_depends_all(self):
+        names = []
+        for dimension in self._segment_dimensions():
+            names += [dimension, *self._segment_field_names(dimension)]
+        return names
+
+    @api.model
+    def _segment_differs_sql(self, dimension):
+        """SQL condition: the dimension is locked and differs from its computed value."""
+        computed, _manual, locked = self._segment_field_names(dimension)
+        return SQL(
+            "(%s AND %s IS DISTINCT FROM %s)",
+            SQL.identifier(locked),
+            SQL.identifier(dimension),
+            SQL.identifier(computed),
+        )
+
+    def _is_segment_entity(self):
+        """Classification lives on the commercial partner, not on its contacts."""
+        self.ensure_one()
+        return self.is_company or not self.parent_id
+
+    def _requires_uscc(self):
+        self.ensure_one()
+        return bool(self.vat and self.is_company and self.country_id.code == "CN")
+
+    def _segment_keep_locked_values(self, vals):
+        """Locking without giving a value locks the value the partner has now."""
+        for dimension in self._segment_dimensions():
+            _computed, manual, locked = self._segment_field_names(dimension)
+            if not vals.get(locked) or vals.keys() & {dimension, manual}:
+                continue
+            to_lock = self.filtered(lambda p, locked=locked: not p[locked])
+            for value, partners in to_lock.grouped(lambda p, d=dimension: p[d]).items():
+                partners.write(
+                    {manual: value.id if isinstance(value, models.BaseModel) else value}
+                )
+
+    def _segment_recompute(self, dimensions):
+        """Recompute the given dimensions (computed and effective) of these partners."""
+        for dimension in dimensions:
+            dimension = dimension.removesuffix("_computed")
+            for fname in (self._segment_field_names(dimension)[0], dimension):
+                self.env.add_to_compute(self._fields[fname], self)
+
+    @api.model
+    def _check_segment_override_access(self, vals):
+        """Only segment managers set a classification by hand, lock or unlock it."""
+        if self.env.su or self.env.user.has_group(
+            "partner_segment.partner_segment_group_manager"
+        ):
+            return
+        for dimension in self._segment_dimensions():
+            if vals.keys() & {dimension, *self._segment_field_names(dimension)[1:]}:
+                raise AccessError(
+                    self.env._(
+                        "Only Customer Segments managers may set a classification "
+                        "by hand (%(field)s).",
+                        field=self._fields[dimension].get_description(self.env)[
+                            "string"
+                        ],
+                    )
+                )

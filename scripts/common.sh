@@ -1,0 +1,66 @@
+# Shared settings for the scripts; sourced, not run.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD="$ROOT/.build"
+VENV="$ROOT/.venv"
+CONF="$BUILD/odoo.conf"
+ODOO_SRC="${ODOO_SRC:-$HOME/.cache/odoo/18.0}"
+ODOO_PY=("$VENV/bin/python" "$ODOO_SRC/odoo-bin")
+ODOO_BIN=("${ODOO_PY[@]}" -c "$CONF")
+export PGHOST=127.0.0.1 PGPORT=5432 PGUSER="$(id -un)"
+if ! psql -d postgres -tAc 'select 1' >/dev/null 2>&1; then export PGPASSWORD="$PGUSER"; fi
+
+# The addons path sees the checkout as "partner_segment" through a folder of
+# links to its entries: linking the checkout itself would expose .venv and
+# .build to Odoo, whose translation export walks addons following links.
+link_addon() {
+    local dir="$BUILD/addons/partner_segment" entry
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    for entry in "$ROOT"/* "$ROOT"/.ci; do
+        case "$(basename "$entry")" in .venv|.build|.git|odoo.conf) continue ;; esac
+        ln -s "$entry" "$dir/$(basename "$entry")"
+    done
+}
+
+require_setup() {
+    if [ ! -f "$CONF" ] || [ ! -x "$VENV/bin/python" ]; then
+        echo "Run 'make setup' first." >&2
+        exit 1
+    fi
+    link_addon
+}
+
+db_exists() { [ "$(psql -d postgres -tAc "select 1 from pg_database where datname='$1'")" = "1" ]; }
+
+drop_db() {
+    dropdb --if-exists --force "$1" >/dev/null 2>&1 || dropdb --if-exists "$1"
+    rm -rf "$BUILD/data/filestore/$1"
+}
+
+# A database with Odoo's dependencies of the addon installed, without demo data,
+# that test runs copy (installing account takes more than a minute).
+ensure_template() {
+    local tmpl="$1" demo="$2" key
+    key="$( { cat "$ODOO_SRC/odoo/release.py"; python3 -c "import ast,sys; print(ast.literal_eval(open(sys.argv[1]).read())['depends'])" "$ROOT/__manifest__.py"; } | sha1sum | cut -c1-12)-$demo"
+    if db_exists "$tmpl" && [ "$(psql -d postgres -tAc "select shobj_description(oid, 'pg_database') from pg_database where datname='$tmpl'")" = "$key" ]; then
+        return 0
+    fi
+    drop_db "$tmpl"
+    echo "== building template database $tmpl (account, contacts, mail; once)"
+    local demo_opt=(--without-demo=all)
+    [ "$demo" = "demo" ] && demo_opt=()
+    "${ODOO_BIN[@]}" -d "$tmpl" -i account,contacts,mail "${demo_opt[@]}" \
+        --stop-after-init --log-level=warn --no-http >"$BUILD/template-$tmpl.log" 2>&1 || {
+        tail -50 "$BUILD/template-$tmpl.log"; echo "template build failed" >&2; return 1; }
+    psql -d postgres -qc "COMMENT ON DATABASE \"$tmpl\" IS '$key'"
+}
+
+copy_template() {
+    local tmpl="$1" db="$2"
+    drop_db "$db"
+    createdb -T "$tmpl" "$db"
+    if [ -d "$BUILD/data/filestore/$tmpl" ]; then
+        mkdir -p "$BUILD/data/filestore"
+        cp -r "$BUILD/data/filestore/$tmpl" "$BUILD/data/filestore/$db"
+    fi
+}

@@ -1,0 +1,52 @@
+from odoo.tests import BaseCase, tagged
+
+from ..engine.scale import LARGE, MEDIUM, MICRO, SMALL, Bounds, classify_scale
+
+INDUSTRY = {"employees": Bounds(1000, 300, 20), "revenue": Bounds(4e8, 2e7, 3e6)}
+
+
+@tagged("post_install", "-at_install")
+class TestScaleEngine(BaseCase):
+    """The band computation alone, without the ORM."""
+
+    def test_every_indicator_reaches_large(self):
+        self.assertEqual(
+            classify_scale(INDUSTRY, {"employees": 1000, "revenue": 4e8}), LARGE
+        )
+
+    def test_drop_one_band_when_one_indicator_is_lower(self):
+        # Large on employees, medium on revenue: not large, drops to medium.
+        self.assertEqual(
+            classify_scale(INDUSTRY, {"employees": 5000, "revenue": 2e7}), MEDIUM
+        )
+        # Large on revenue, small on employees: drops twice, to small.
+        self.assertEqual(
+            classify_scale(INDUSTRY, {"employees": 20, "revenue": 9e8}), SMALL
+        )
+
+    def test_micro_on_any_one_indicator(self):
+        self.assertEqual(
+            classify_scale(INDUSTRY, {"employees": 19, "revenue": 9e8}), MICRO
+        )
+        self.assertEqual(
+            classify_scale(INDUSTRY, {"employees": 5000, "revenue": 2999999}), MICRO
+        )
+
+    def test_missing_input_gives_no_class(self):
+        self.assertIsNone(classify_scale(INDUSTRY, {"employees": 5000}))
+        self.assertIsNone(classify_scale(INDUSTRY, {"employees": 5000, "revenue": 0}))
+        self.assertIsNone(classify_scale(INDUSTRY, {"employees": None, "revenue": 4e8}))
+
+    def test_uncovered_sector_gives_no_class(self):
+        self.assertIsNone(classify_scale({}, {"employees": 5000, "revenue": 9e8}))
+
+    def test_unused_indicator_is_ignored(self):
+        rule = {"employees": Bounds(300, 100, 10)}
+        self.assertEqual(classify_scale(rule, {"employees": 100, "revenue": 1}), MEDIUM)
+
+    def test_bounds_band_edges(self):
+        bounds = Bounds(300, 100, 10)
+        self.assertEqual(
+            [bounds.band(v) for v in (300, 299, 100, 99, 10, 9)],
+            [LARGE, MEDIUM, MEDIUM, SMALL, SMALL, MICRO],
+        )

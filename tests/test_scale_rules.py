@@ -1,0 +1,147 @@
+from odoo.exceptions import ValidationError
+from odoo.tests import Form, tagged
+
+from .common import SegmentCase
+
+BANDS = ["large", "medium", "small", "micro"]
+INPUT = {
+    "employees": "employee_count",
+    "revenue": "annual_revenue",
+    "assets": "total_assets",
+}
+
+
+@tagged("post_install", "-at_install")
+class TestScaleRules(SegmentCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.rules = cls.env["partner.scale.rule"].search([])
+
+    def _inputs(self, rule, band, below=None):
+        """Partner values putting every indicator of ``rule`` at ``band``'s bound."""
+        vals = {f: 1 for f in INPUT.values()}
+        for indicator, bounds in rule._get_engine_rule().items():
+            value = getattr(bounds, band)
+            vals[INPUT[indicator]] = value - 1 if indicator == below else value
+        return vals
+
+    def test_data_covers_the_2017_table(self):
+        self.assertEqual(len(self.rules), 15)
+        retail = self.env.ref("partner_segment.scale_rule_retail")
+        self.assertEqual(
+            (retail.employees_large, retail.revenue_large, retail.revenue_small),
+            (300, 200000000, 1000000),
+        )
+        self.assertFalse(self.industry["J"].scale_rule_id)
+        self.assertEqual(
+            self.industry["K"].scale_rule_id,
+            self.env.ref("partner_segment.scale_rule_other"),
+        )
+        self.assertEqual(
+            self.industry["K7010"].scale_rule_id,
+            self.env.ref("partner_segment.scale_rule_realestate_dev"),
+        )
+
+    def test_every_sector_at_and_just_below_each_bound(self):
+        cases, vals_list = [], []
+        for rule in self.rules:
+            industry = rule.industry_ids.sorted("code")[0]
+            first = next(iter(rule._get_engine_rule()))
+            for rank, band in enumerate(BANDS[:3]):
+                for indicator in [None, *rule._get_engine_rule()]:
+                    vals = self._inputs(rule, band, below=indicator)
+                    vals.update(
+                        name=f"{rule.name} {band} {indicator}", industry_id=industry.id
+                    )
+                    vals_list.append(vals)
+                    expected = band if indicator is None else BANDS[rank + 1]
+                    cases.append((rule.name, band, indicator, expected))
+            self.assertTrue(first)
+        partners = self.Partner.create(
+            [{**v, "is_company": True, "country_id": self.cn.id} for v in vals_list]
+        )
+        for partner, (rule, band, indicator, expected) in zip(
+            partners, cases, strict=True
+        ):
+            with self.subTest(rule=rule, band=band, below=indicator):
+                self.assertEqual(partner.scale_class, expected)
+        self.assertGreater(len(cases), 100)
+
+    def test_drop_one_band_on_partner(self):
+        partner = self.company(
+            industry_id=self.industry["C"].id,
+            employee_count=1500,
+            annual_revenue=25000000,  # 2,500 万元: medium
+        )
+        self.assertEqual(partner.scale_class, "medium")
+
+    def test_class_of_a_finer_industry_uses_its_section_rule(self):
+        child = self.env["res.partner.industry"].create(
+            {"name": "Apparel", "code": "C18", "parent_id": self.industry["C"].id}
+        )
+        partner = self.company(
+            industry_id=child.id, employee_count=400, annual_revenue=5e7
+        )
+        self.assertEqual(partner.scale_class, "medium")
+
+    def test_uncovered_sector_and_missing_inputs(self):
+        finance = self.company(
+            industry_id=self.industry["J"].id, employee_count=5000, annual_revenue=9e9
+        )
+        self.assertFalse(finance.scale_class)
+        no_inputs = self.company(industry_id=self.industry["C"].id)
+        self.assertFalse(no_inputs.scale_class)
+        no_industry = self.company(employee_count=5000, annual_revenue=9e9)
+        self.assertFalse(no_industry.scale_class)
+        half = self.company(industry_id=self.industry["C"].id, employee_count=5000)
+        self.assertFalse(half.scale_class)
+
+    def test_editing_a_rule_reclassifies_its_partners(self):
+        partner = self.company(industry_id=self.industry["R"].id, employee_count=150)
+        self.assertEqual(partner.scale_class, "medium")
+        self.env.ref("partner_segment.scale_rule_other").employees_large = 120
+        self.assertEqual(partner.scale_class, "large")
+
+    def test_rule_bounds_must_be_ordered_and_positive(self):
+        rule = self.env.ref("partner_segment.scale_rule_retail")
+        with self.assertRaisesRegex(ValidationError, "Retail"):
+            rule.employees_small = 500
+        with self.assertRaisesRegex(ValidationError, "positive"):
+            rule.employees_small = 0
+
+    def test_negative_inputs_refused_with_partner_name(self):
+        for fname in ("employee_count", "annual_revenue", "total_assets"):
+            with (
+                self.subTest(field=fname),
+                self.assertRaisesRegex(ValidationError, "负数公司.*cannot be negative"),
+            ):
+                self.company(name="负数公司", **{fname: -1})
+
+    def test_contact_shows_company_values(self):
+        company = self.company(
+            industry_id=self.industry["F52"].id,
+            employee_count=60,
+            annual_revenue=6e6,
+            state_id=self.state("GD").id,
+        )
+        contact = self.Partner.create({"name": "张三", "parent_id": company.id})
+        self.assertEqual(company.scale_class, "medium")
+        self.assertFalse(contact.scale_class)
+        self.assertEqual(contact.commercial_scale_class, "medium")
+        self.assertEqual(contact.commercial_region_id, self.region["south"])
+        self.assertEqual(contact.industry_id, self.industry["F52"])
+
+    def test_form_recomputes_scale_when_inputs_change(self):
+        form = Form(self.Partner.with_user(self.segment_user))
+        form.company_type = "company"
+        form.name = "表单公司"
+        form.industry_id = self.industry["I65"]
+        form.employee_count = 120
+        form.annual_revenue = 2e7
+        self.assertEqual(form.scale_class, "medium")
+        form.annual_revenue = 4e5
+        self.assertEqual(form.scale_class, "micro")
+        partner = form.save()
+        self.assertEqual(partner.scale_class, "micro")
+        self.assertEqual(partner.scale_class_computed, "micro")
