@@ -1,3 +1,3 @@
 """Plain-Python classification logic: no Odoo import, unit-tested alone."""
 
-from . import scale
+from . import behaviour, scale

@@ -2,5 +2,11 @@ from . import res_partner_industry
 from . import partner_scale_rule
 from . import partner_region
 from . import res_country_state
+from . import res_company
+from . import res_config_settings
 from . import res_partner
+from . import partner_segment_history
+from . import partner_segment_followup_rule
+from . import mail_activity
+from . import partner_segment_engine
 from . import partner_segment_demo

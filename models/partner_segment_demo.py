@@ -115,6 +115,7 @@ class PartnerSegmentDemo(models.AbstractModel):
         rng = random.Random(4754)
         # The demo customers are Chinese: classify them from a Chinese company.
         self.env.company.country_id = self.env.ref("base.cn")
+        self.env.company.account_use_credit_limit = True
         partners = self.env["res.partner"].create(
             [self._prepare_demo_partner_vals(row, rng) for row in _DEMO_COMPANIES]
         )
@@ -146,7 +147,9 @@ class PartnerSegmentDemo(models.AbstractModel):
         }
         if place.startswith("@"):
             vals["country_id"] = self.env.ref(f"base.{place[1:]}").id
-        elif place:
+        elif not place:
+            vals["country_id"] = self.env.ref("base.cn").id
+        else:
             vals["country_id"] = self.env.ref("base.cn").id
             vals["state_id"] = self.env.ref(f"base.state_cn_{place}").id
             code = "9144" + "".join(rng.choice("0123456789") for _ in range(4))
@@ -248,7 +251,5 @@ class PartnerSegmentDemo(models.AbstractModel):
 
     @api.model
     def _run_classification(self):
-        """Classify every customer once, as the scheduled action would."""
-        partners = self.env["res.partner"].search([("is_company", "=", True)])
-        partners._segment_recompute(self.env["res.partner"]._segment_dimensions())
-        partners.flush_recordset()
+        """Classify every customer once, as the scheduled action does."""
+        self.env["partner.segment.engine"]._cron_reclassify()

@@ -12,6 +12,57 @@ SCALE_CLASSES = [
     ("small", "Small"),
     ("micro", "Micro"),
 ]
+VALUE_TIERS = [("high", "High Value"), ("medium", "Medium Value"), ("low", "Low Value")]
+FREQUENCY_CLASSES = [
+    ("high", "High Frequency"),
+    ("medium", "Medium Frequency"),
+    ("low", "Low Frequency"),
+    ("inactive", "No Transactions"),
+]
+LIFECYCLES = [("new", "New Customer"), ("old", "Existing Customer")]
+QUADRANTS = [
+    ("old_big", "Existing Big Customer"),
+    ("new_big", "New Big Customer"),
+    ("new_small", "New Small Customer"),
+    ("old_small", "Existing Small Customer"),
+]
+CREDIT_GRADES = [("AAA", "AAA"), ("AA", "AA"), ("A", "A"), ("B", "B"), ("C", "C")]
+RFM_CLASSES = [
+    ("important_value", "Important Value"),
+    ("important_develop", "Important Development"),
+    ("important_keep", "Important Retention"),
+    ("important_retain", "Important Win-back"),
+    ("general_value", "General Value"),
+    ("general_develop", "General Development"),
+    ("general_keep", "General Retention"),
+    ("general_retain", "General Win-back"),
+]
+# Behavioural dimensions: per company, written by partner.segment.engine
+BEHAVIOUR_DIMENSIONS = {
+    "value_tier": ("Value Tier", VALUE_TIERS),
+    "frequency_class": ("Frequency", FREQUENCY_CLASSES),
+    "lifecycle": ("Lifecycle", LIFECYCLES),
+    "quadrant": ("Customer Group", QUADRANTS),
+    "credit_grade": ("Credit Grade", CREDIT_GRADES),
+    "rfm_class": ("RFM Class", RFM_CLASSES),
+}
+
+
+def _behaviour_fields(dimension, **effective_attrs):
+    """The four fields of a per-company dimension: effective, computed, manual, lock."""
+    label, selection = BEHAVIOUR_DIMENSIONS[dimension]
+    return (
+        fields.Selection(
+            selection,
+            string=label,
+            company_dependent=True,
+            tracking=True,
+            **effective_attrs,
+        ),
+        fields.Selection(selection, string=f"Computed {label}", company_dependent=True),
+        fields.Selection(selection, string=f"Manual {label}", company_dependent=True),
+        fields.Boolean(f"{label} Locked", company_dependent=True, tracking=True),
+    )
 
 
 class ResPartner(models.Model):
@@ -86,6 +137,60 @@ class ResPartner(models.Model):
         tracking=True,
         help="Set by hand: recomputation never overwrites a locked region.",
     )
+
+    # Behavioural classification, per company (partner.segment.engine writes it)
+    (
+        value_tier,
+        value_tier_computed,
+        value_tier_manual,
+        value_tier_locked,
+    ) = _behaviour_fields("value_tier")
+    (
+        frequency_class,
+        frequency_class_computed,
+        frequency_class_manual,
+        frequency_class_locked,
+    ) = _behaviour_fields("frequency_class")
+    lifecycle, lifecycle_computed, lifecycle_manual, lifecycle_locked = (
+        _behaviour_fields("lifecycle")
+    )
+    quadrant, quadrant_computed, quadrant_manual, quadrant_locked = _behaviour_fields(
+        "quadrant"
+    )
+    (
+        credit_grade,
+        credit_grade_computed,
+        credit_grade_manual,
+        credit_grade_locked,
+    ) = _behaviour_fields("credit_grade")
+    rfm_class, rfm_class_computed, rfm_class_manual, rfm_class_locked = (
+        _behaviour_fields("rfm_class")
+    )
+    # Inputs of the behavioural classification, per company
+    segment_revenue = fields.Float(
+        "Window Revenue",
+        company_dependent=True,
+        digits="Account",
+        help="Net untaxed revenue of posted customer invoices minus credit notes in "
+        "the classification window, in company currency.",
+    )
+    segment_invoice_count = fields.Integer(
+        "Window Invoices",
+        company_dependent=True,
+        help="Posted customer invoices in the classification window.",
+    )
+    segment_first_invoice_date = fields.Date("First Invoice", company_dependent=True)
+    segment_last_invoice_date = fields.Date("Last Invoice", company_dependent=True)
+    segment_overdue_days = fields.Integer(
+        "Overdue Days",
+        company_dependent=True,
+        help="Days past due of the oldest open receivable on the classification day.",
+    )
+    segment_overdue_amount = fields.Float(
+        "Overdue Amount", company_dependent=True, digits="Account"
+    )
+    segment_classified_on = fields.Date("Classified On", company_dependent=True)
+    segment_history_count = fields.Integer(compute="_compute_segment_history_count")
 
     segment_override_differs = fields.Boolean(
         "Override Differs",
@@ -216,6 +321,20 @@ class ResPartner(models.Model):
         query = SQL("(SELECT id FROM res_partner WHERE %s)", conditions)
         return [("id", "in" if (operator == "=") == value else "not in", query)]
 
+    def _compute_segment_history_count(self):
+        counts = dict(
+            self.env["partner.segment.history"]._read_group(
+                [
+                    ("partner_id", "in", self.ids),
+                    ("company_id", "=", self.env.company.id),
+                ],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.segment_history_count = counts.get(partner, 0)
+
     # ------------------------------------------------------------ constraints
     @api.constrains("employee_count", "annual_revenue", "total_assets")
     def _check_scale_inputs(self):
@@ -257,7 +376,37 @@ class ResPartner(models.Model):
     def write(self, vals):
         self._check_segment_override_access(vals)
         self._segment_keep_locked_values(vals)
-        return super().write(vals)
+        if self.env.context.get("segment_engine"):
+            return super().write(vals)
+        touched = self._segment_touched_dimensions(vals)
+        before = {d: {p.id: p[d] for p in self} for d in touched}
+        unlocked = self._segment_prepare_overrides(vals)
+        result = super().write(vals)
+        if unlocked:
+            self._segment_restore_computed(unlocked)
+        if touched:
+            self.env["partner.segment.history"]._log_snapshot_changes(
+                self, before, self.env.context.get("segment_source", "override")
+            )
+        return result
+
+    # ------------------------------------------------------------ actions
+    def action_segment_reclassify(self):
+        """Reclassify these customers now, in the current company."""
+        self.env["partner.segment.engine"]._check_manager()
+        self.env["partner.segment.engine"]._reclassify(
+            self.env.company, partners=self.commercial_partner_id, source="manual"
+        )
+        return True
+
+    def action_open_segment_history(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "partner_segment.partner_segment_history_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"search_default_group_dimension": 1}
+        return action
 
     # ------------------------------------------------------------ helpers
     @api.model
@@ -271,7 +420,7 @@ class ResPartner(models.Model):
         the manual value.  A module adds a dimension by declaring its four
         fields and extending this list.
         """
-        return ["scale_class", "region_id"]
+        return ["scale_class", "region_id", *BEHAVIOUR_DIMENSIONS]
 
     @api.model
     def _segment_field_names(self, dimension):
@@ -289,6 +438,18 @@ class ResPartner(models.Model):
     def _segment_differs_sql(self, dimension):
         """SQL condition: the dimension is locked and differs from its computed value."""
         computed, _manual, locked = self._segment_field_names(dimension)
+        if self._fields[dimension].company_dependent:
+            company = str(self.env.company.id)
+
+            def value(fname):
+                return SQL("(%s ->> %s)", SQL.identifier(fname), company)
+
+            return SQL(
+                "(COALESCE((%s)::boolean, FALSE) AND %s IS DISTINCT FROM %s)",
+                value(locked),
+                value(dimension),
+                value(computed),
+            )
         return SQL(
             "(%s AND %s IS DISTINCT FROM %s)",
             SQL.identifier(locked),
@@ -316,6 +477,47 @@ class ResPartner(models.Model):
                 partners.write(
                     {manual: value.id if isinstance(value, models.BaseModel) else value}
                 )
+
+    @api.model
+    def _segment_written_dimensions(self):
+        """Dimensions stored as plain fields (not ORM-computed): the per-company ones."""
+        return [d for d in self._segment_dimensions() if not self._fields[d].compute]
+
+    def _segment_prepare_overrides(self, vals):
+        """Turn a hand-written value or an unlock into the override mechanism's writes.
+
+        Writing ``d`` sets and locks the manual value (added to ``vals``);
+        unlocking puts the computed value back, which differs per partner, so
+        the unlocked dimensions are returned to be written after ``vals``.
+        """
+        unlocked = []
+        for dimension in self._segment_written_dimensions():
+            _computed, manual, locked = self._segment_field_names(dimension)
+            if dimension in vals and locked not in vals:
+                vals[manual] = vals[dimension]
+                vals[locked] = True
+            elif dimension in vals and vals[locked]:
+                vals[manual] = vals[dimension]
+            elif locked in vals and not vals[locked]:
+                unlocked.append(dimension)
+        return unlocked
+
+    def _segment_restore_computed(self, dimensions):
+        """Unlocked partners take their computed value back."""
+        engine_self = self.with_context(segment_engine=True)
+        for dimension in dimensions:
+            computed = self._segment_field_names(dimension)[0]
+            for value, partners in engine_self.grouped(computed).items():
+                partners.write({dimension: value})
+
+    @api.model
+    def _segment_touched_dimensions(self, vals):
+        """Dimensions whose effective value a write by hand may change."""
+        return [
+            d
+            for d in self._segment_dimensions()
+            if vals.keys() & {d, *self._segment_field_names(d)[1:]}
+        ]
 
     def _segment_recompute(self, dimensions):
         """Recompute the given dimensions (computed and effective) of these partners."""

@@ -3,6 +3,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="$ROOT/.build"
 VENV="$ROOT/.venv"
 CONF="$BUILD/odoo.conf"
+# Outside the checkout, so that a template database and its filestore live
+# together for every clone (CI clones afresh on the same machine).
+DATA_DIR="${ODOO_DATA_DIR:-$HOME/.local/share/partner_segment}"
 ODOO_SRC="${ODOO_SRC:-$HOME/.cache/odoo/18.0}"
 ODOO_PY=("$VENV/bin/python" "$ODOO_SRC/odoo-bin")
 ODOO_BIN=("${ODOO_PY[@]}" -c "$CONF")
@@ -34,33 +37,38 @@ db_exists() { [ "$(psql -d postgres -tAc "select 1 from pg_database where datnam
 
 drop_db() {
     dropdb --if-exists --force "$1" >/dev/null 2>&1 || dropdb --if-exists "$1"
-    rm -rf "$BUILD/data/filestore/$1"
+    rm -rf "$DATA_DIR/filestore/$1"
 }
 
 # A database with Odoo's dependencies of the addon installed, without demo data,
 # that test runs copy (installing account takes more than a minute).
 ensure_template() {
     local tmpl="$1" demo="$2" key
+    mkdir -p "$DATA_DIR"
+    # one builder at a time: parallel runs wait, then find it built
+    exec 9>"$DATA_DIR/$tmpl.lock"
+    flock 9
     key="$( { cat "$ODOO_SRC/odoo/release.py"; python3 -c "import ast,sys; print(ast.literal_eval(open(sys.argv[1]).read())['depends'])" "$ROOT/__manifest__.py"; } | sha1sum | cut -c1-12)-$demo"
-    if db_exists "$tmpl" && [ "$(psql -d postgres -tAc "select shobj_description(oid, 'pg_database') from pg_database where datname='$tmpl'")" = "$key" ]; then
-        return 0
+    if db_exists "$tmpl" && [ -d "$DATA_DIR/filestore/$tmpl" ] && [ "$(psql -d postgres -tAc "select shobj_description(oid, 'pg_database') from pg_database where datname='$tmpl'")" = "$key" ]; then
+        flock -u 9; return 0
     fi
     drop_db "$tmpl"
     echo "== building template database $tmpl (account, contacts, mail; once)"
     local demo_opt=(--without-demo=all)
     [ "$demo" = "demo" ] && demo_opt=()
     "${ODOO_BIN[@]}" -d "$tmpl" -i account,contacts,mail "${demo_opt[@]}" \
-        --stop-after-init --log-level=warn --no-http >"$BUILD/template-$tmpl.log" 2>&1 || {
-        tail -50 "$BUILD/template-$tmpl.log"; echo "template build failed" >&2; return 1; }
+        --stop-after-init --log-level=warn --no-http >"$BUILD/template.log" 2>&1 || {
+        flock -u 9; tail -50 "$BUILD/template.log"; echo "template build failed" >&2; return 1; }
     psql -d postgres -qc "COMMENT ON DATABASE \"$tmpl\" IS '$key'"
+    flock -u 9
 }
 
 copy_template() {
     local tmpl="$1" db="$2"
     drop_db "$db"
     createdb -T "$tmpl" "$db"
-    if [ -d "$BUILD/data/filestore/$tmpl" ]; then
-        mkdir -p "$BUILD/data/filestore"
-        cp -r "$BUILD/data/filestore/$tmpl" "$BUILD/data/filestore/$db"
+    if [ -d "$DATA_DIR/filestore/$tmpl" ]; then
+        mkdir -p "$DATA_DIR/filestore"
+        cp -r "$DATA_DIR/filestore/$tmpl" "$DATA_DIR/filestore/$db"
     fi
 }

@@ -102,13 +102,14 @@ fi
 echo "$ODOO_SRC" > "$(ls -d "$VENV"/lib/python3*/site-packages | head -1)/odoo-src.pth"
 
 # ---------------------------------------------------------------- addons path + config
-mkdir -p "$BUILD/addons" "$BUILD/data"
+DATA_DIR="${ODOO_DATA_DIR:-$HOME/.local/share/partner_segment}"
+mkdir -p "$BUILD/addons" "$DATA_DIR"
 source "$ROOT/scripts/common.sh"
 link_addon
 cat > "$BUILD/odoo.conf" <<CONF
 [options]
 addons_path = $ODOO_SRC/odoo/addons,$ODOO_SRC/addons,$BUILD/addons
-data_dir = $BUILD/data
+data_dir = $DATA_DIR
 db_host = $DBHOST
 db_port = 5432
 db_user = $DBUSER

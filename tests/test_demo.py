@@ -1,31 +1,19 @@
 from odoo.tests import TransactionCase, tagged
 
+from ..models.res_partner import BEHAVIOUR_DIMENSIONS
+
 
 @tagged("post_install", "-at_install")
 class TestDemoData(TransactionCase):
-    def test_demo_loader_fills_every_class(self):
+    def test_demo_has_members_in_every_class_of_every_dimension(self):
         self.env["partner.segment.demo"]._load_demo()
-        partners = self.env["res.partner"].search(
-            [("name", "in", ["华南电子制造有限公司", "Pacific Trading LLC"])]
+        self.env["partner.segment.demo"]._run_classification()
+        customers = self.env["res.partner"].browse(
+            [self.env.ref(f"partner_segment.demo_partner_{i}").id for i in range(44)]
         )
-        self.assertEqual(len(partners), 2)
-        demo = self.env.ref("partner_segment.demo_partner_0").commercial_partner_id
-        self.assertTrue(demo.invoice_ids)
-        customers = self.env["res.partner"].search(
-            [
-                (
-                    "id",
-                    "in",
-                    [
-                        self.env.ref(f"partner_segment.demo_partner_{i}").id
-                        for i in range(44)
-                    ],
-                )
-            ]
-        )
+        self.assertTrue(customers[0].invoice_ids)
         self.assertEqual(
-            set(customers.mapped("scale_class")),
-            {"large", "medium", "small", "micro", False},
+            set(customers.mapped("scale_class")), {"large", "medium", "small", "micro", False}
         )
         self.assertEqual(
             set(customers.mapped("region_id.code")),
@@ -38,5 +26,12 @@ class TestDemoData(TransactionCase):
                 "southwest",
                 "northwest",
                 "international",
+                "domestic",
             },
         )
+        for dimension, (_label, selection) in BEHAVIOUR_DIMENSIONS.items():
+            with self.subTest(dimension=dimension):
+                self.assertEqual(
+                    set(customers.mapped(dimension)) - {False},
+                    {key for key, _value in selection},
+                )

@@ -1,0 +1,200 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+
+class PartnerSegmentFollowupRule(models.Model):
+    _name = "partner.segment.followup.rule"
+    _description = "Customer Follow-up Rule"
+    _order = "sequence, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    trigger = fields.Selection(
+        [
+            ("enter", "Customer enters the class"),
+            ("leave", "Customer leaves the class"),
+            ("periodic", "Every N days while in the class"),
+        ],
+        required=True,
+        default="enter",
+    )
+    class_key = fields.Selection(
+        selection="_selection_class_key",
+        string="Class",
+        required=True,
+        help="Dimension and class the rule watches, e.g. Credit Grade: C.",
+    )
+    dimension = fields.Char(compute="_compute_dimension", store=True)
+    interval_days = fields.Integer("Every (days)", default=30)
+    activity_type_id = fields.Many2one(
+        "mail.activity.type",
+        string="Activity Type",
+        required=True,
+        default=lambda self: self.env.ref(
+            "mail.mail_activity_data_todo", raise_if_not_found=False
+        ),
+    )
+    assign_to = fields.Selection(
+        [("salesperson", "The customer's salesperson"), ("user", "A fixed user")],
+        required=True,
+        default="salesperson",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Fixed User",
+        help="Also used when the customer has no salesperson.",
+    )
+    summary = fields.Char(translate=True)
+    note = fields.Html(translate=True)
+    deadline_days = fields.Integer("Deadline (days)", default=3)
+    activity_count = fields.Integer(
+        compute="_compute_activity_count", string="Open Activities"
+    )
+
+    _sql_constraints = [
+        (
+            "interval_positive",
+            "CHECK(trigger != 'periodic' OR interval_days > 0)",
+            "A periodic follow-up needs an interval of at least one day.",
+        ),
+        (
+            "deadline_positive",
+            "CHECK(deadline_days >= 0)",
+            "The deadline cannot be negative.",
+        ),
+    ]
+
+    @api.model
+    def _selection_class_key(self):
+        partner = self.env["res.partner"]
+        options = []
+        for dimension in [*partner._segment_written_dimensions(), "scale_class"]:
+            field = partner._fields[dimension]
+            label = field.get_description(self.env)["string"]
+            for key, value_label in field._description_selection(self.env):
+                options.append((f"{dimension}:{key}", f"{label}: {value_label}"))
+        return options
+
+    @api.depends("class_key")
+    def _compute_dimension(self):
+        for rule in self:
+            rule.dimension = (rule.class_key or "").split(":")[0] or False
+
+    def _compute_activity_count(self):
+        counts = dict(
+            self.env["mail.activity"]._read_group(
+                [("segment_followup_rule_id", "in", self.ids)],
+                ["segment_followup_rule_id"],
+                ["__count"],
+            )
+        )
+        for rule in self:
+            rule.activity_count = counts.get(rule, 0)
+
+    def _class_value(self):
+        self.ensure_one()
+        return self.class_key.split(":", 1)[1]
+
+    def _matches_change(self, dimension, old, new):
+        self.ensure_one()
+        if self.dimension != dimension or self.trigger == "periodic":
+            return False
+        value = self._class_value()
+        if self.trigger == "enter":
+            return new == value and old != value
+        return old == value and new != value
+
+    def _create_activities(self, partners):
+        """One activity of this rule per partner, unless one is already open."""
+        self.ensure_one()
+        if not partners:
+            return self.env["mail.activity"]
+        Activity = self.env["mail.activity"].sudo()
+        open_ids = set(
+            Activity.search(
+                [
+                    ("segment_followup_rule_id", "=", self.id),
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", partners.ids),
+                ]
+            ).mapped("res_id")
+        )
+        if self.trigger == "periodic":
+            since = fields.Datetime.now() - timedelta(days=self.interval_days)
+            open_ids |= set(
+                Activity.with_context(active_test=False)
+                .search(
+                    [
+                        ("segment_followup_rule_id", "=", self.id),
+                        ("res_model", "=", "res.partner"),
+                        ("res_id", "in", partners.ids),
+                        ("create_date", ">", since),
+                    ]
+                )
+                .mapped("res_id")
+            )
+        todo = partners.filtered(lambda p: p.id not in open_ids)
+        if not todo:
+            return self.env["mail.activity"]
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        deadline = fields.Date.context_today(self) + timedelta(days=self.deadline_days)
+        return Activity.create(
+            [self._prepare_activity_vals(p, model_id, deadline) for p in todo]
+        )
+
+    def _prepare_activity_vals(self, partner, model_id, deadline):
+        user = partner.user_id if self.assign_to == "salesperson" else self.user_id
+        return {
+            "res_model_id": model_id,
+            "res_id": partner.id,
+            "activity_type_id": self.activity_type_id.id,
+            "summary": self.summary or self.name,
+            "note": self.note,
+            "date_deadline": deadline,
+            "user_id": (user or self.user_id or self.env.user).id,
+            "segment_followup_rule_id": self.id,
+        }
+
+    @api.model
+    def _apply_to_changes(self, company, changes):
+        """Create the activities the rules of ``company`` ask for these changes.
+
+        :param changes: list of (partner_id, dimension, old, new)
+        """
+        rules = self.search(
+            [("company_id", "=", company.id), ("trigger", "!=", "periodic")]
+        )
+        for rule in rules:
+            partner_ids = {
+                pid
+                for pid, dim, old, new in changes
+                if rule._matches_change(dim, old, new)
+            }
+            rule._create_activities(self.env["res.partner"].browse(sorted(partner_ids)))
+
+    @api.model
+    def _run_periodic(self, company):
+        """The daily pass: remind about every customer in the class of a periodic rule."""
+        rules = self.search(
+            [("company_id", "=", company.id), ("trigger", "=", "periodic")]
+        )
+        Partner = self.env["res.partner"].with_company(company)
+        for rule in rules:
+            partners = Partner.search([(rule.dimension, "=", rule._class_value())])
+            rule._create_activities(partners)
+
+    def action_open_activities(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.display_name,
+            "res_model": "mail.activity",
+            "view_mode": "list,form",
+            "domain": [("segment_followup_rule_id", "=", self.id)],
+        }

@@ -1,0 +1,90 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..engine.behaviour import Rules
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    segment_window_days = fields.Integer(
+        "Classification Window (days)",
+        default=365,
+        help="Invoices dated in the last N days count for value, frequency and RFM.",
+    )
+    segment_value_high = fields.Float(
+        "High Value Cut-off (%)",
+        default=80.0,
+        help="Customers are high value while the revenue of the customers before "
+        "them (largest first) is below this share of the total.",
+    )
+    segment_value_medium = fields.Float("Medium Value Cut-off (%)", default=95.0)
+    segment_freq_high = fields.Integer("High Frequency: Invoices ≥", default=12)
+    segment_freq_medium = fields.Integer("Medium Frequency: Invoices ≥", default=4)
+    segment_credit_a_days = fields.Integer("Grade A: Overdue Days >", default=0)
+    segment_credit_b_days = fields.Integer("Grade B: Overdue Days >", default=30)
+    segment_credit_c_days = fields.Integer("Grade C: Overdue Days >", default=90)
+    segment_last_run = fields.Datetime("Last Classification", readonly=True, copy=False)
+
+    @api.constrains(
+        "segment_window_days",
+        "segment_value_high",
+        "segment_value_medium",
+        "segment_freq_high",
+        "segment_freq_medium",
+        "segment_credit_a_days",
+        "segment_credit_b_days",
+        "segment_credit_c_days",
+    )
+    def _check_segment_rules(self):
+        for company in self:
+            if company.segment_window_days <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: the classification window must be at least one "
+                        "day (got %(days)s).",
+                        company=company.name,
+                        days=company.segment_window_days,
+                    )
+                )
+            numbers = [
+                company.segment_value_high,
+                company.segment_value_medium,
+                company.segment_freq_high,
+                company.segment_freq_medium,
+                company.segment_credit_a_days,
+                company.segment_credit_b_days,
+                company.segment_credit_c_days,
+            ]
+            if min(numbers) < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: classification thresholds cannot be negative.",
+                        company=company.name,
+                    )
+                )
+            try:
+                company._get_segment_rules()
+            except ValueError as error:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: inconsistent classification thresholds: value "
+                        "cut-offs need 0 < high ≤ medium ≤ 100 %%, frequencies "
+                        "1 ≤ medium ≤ high, overdue days A ≤ B ≤ C.",
+                        company=company.name,
+                    )
+                ) from error
+
+    def _get_segment_rules(self):
+        """The thresholds of this company as the plain-Python engine takes them."""
+        self.ensure_one()
+        return Rules(
+            window_days=self.segment_window_days,
+            value_high=self.segment_value_high / 100,
+            value_medium=self.segment_value_medium / 100,
+            freq_high=self.segment_freq_high,
+            freq_medium=self.segment_freq_medium,
+            credit_a_days=self.segment_credit_a_days,
+            credit_b_days=self.segment_credit_b_days,
+            credit_c_days=self.segment_credit_c_days,
+        )

@@ -1,0 +1,30 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    segment_window_days = fields.Integer(
+        related="company_id.segment_window_days", readonly=False
+    )
+    segment_value_high = fields.Float(
+        related="company_id.segment_value_high", readonly=False
+    )
+    segment_value_medium = fields.Float(
+        related="company_id.segment_value_medium", readonly=False
+    )
+    segment_freq_high = fields.Integer(
+        related="company_id.segment_freq_high", readonly=False
+    )
+    segment_freq_medium = fields.Integer(
+        related="company_id.segment_freq_medium", readonly=False
+    )
+    segment_credit_a_days = fields.Integer(
+        related="company_id.segment_credit_a_days", readonly=False
+    )
+    segment_credit_b_days = fields.Integer(
+        related="company_id.segment_credit_b_days", readonly=False
+    )
+    segment_credit_c_days = fields.Integer(
+        related="company_id.segment_credit_c_days", readonly=False
+    )
