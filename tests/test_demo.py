@@ -13,7 +13,8 @@ class TestDemoData(TransactionCase):
         )
         self.assertTrue(customers[0].invoice_ids)
         self.assertEqual(
-            set(customers.mapped("scale_class")), {"large", "medium", "small", "micro", False}
+            set(customers.mapped("scale_class")),
+            {"large", "medium", "small", "micro", False},
         )
         self.assertEqual(
             set(customers.mapped("region_id.code")),
