@@ -85,6 +85,14 @@ class PartnerSegmentEngine(models.AbstractModel):
         aggregates = self._read_aggregates(company, as_of, rules)
         classes = self._classify(aggregates, as_of, rules)
         stored = self._read_stored(company)
+        if source == "manual" and not (aggregates or stored):
+            raise UserError(
+                self.env._(
+                    "%(company)s has no posted customer invoice yet: there is nothing "
+                    "to classify customers from.",
+                    company=company.name,
+                )
+            )
         targets = set(aggregates) | set(stored)
         if partners is not None:
             targets &= set(partners.ids)
