@@ -39,10 +39,10 @@ class PartnerSegmentEngine(models.AbstractModel):
         """Scheduled action: every company, recently changed customers first."""
         companies = self.env["res.company"].search([])
         for company in companies:
+            engine = self.with_company(company)
             try:
-                self.with_company(company)._reclassify(
-                    company, source="cron", commit=True, incremental_first=True
-                )
+                engine._reclassify_incremental(company, commit=True)
+                engine._reclassify(company, source="cron", commit=True)
             except UserError as error:  # another run holds the company: it will finish
                 _logger.info(
                     "partner_segment: company %s skipped: %s", company.id, error
@@ -59,14 +59,27 @@ class PartnerSegmentEngine(models.AbstractModel):
             )
 
     @api.model
+    def _reclassify_incremental(self, company, as_of=None, commit=False):
+        """First pass of the daily run: customers whose invoices changed since the last run.
+
+        They see their new classes within seconds; the full pass that follows
+        ages the windows of everyone else.
+        """
+        if not company.segment_last_run:
+            return 0
+        touched = self._touched_partner_ids(company, company.segment_last_run)
+        if not touched:
+            return 0
+        return self._reclassify(
+            company,
+            partners=self.env["res.partner"].browse(sorted(touched)),
+            as_of=as_of,
+            commit=commit,
+        )
+
+    @api.model
     def _reclassify(
-        self,
-        company,
-        partners=None,
-        as_of=None,
-        source="cron",
-        commit=False,
-        incremental_first=False,
+        self, company, partners=None, as_of=None, source="cron", commit=False
     ):
         """Classify the customers of ``company`` (all, or ``partners``) as of ``as_of``.
 
@@ -97,9 +110,6 @@ class PartnerSegmentEngine(models.AbstractModel):
         if partners is not None:
             targets &= set(partners.ids)
         ordered = sorted(targets)
-        if incremental_first and company.segment_last_run:
-            touched = self._touched_partner_ids(company, company.segment_last_run)
-            ordered = sorted(targets & touched) + sorted(targets - touched)
         written = done = 0
         for start in range(0, len(ordered), self._batch_size):
             batch = ordered[start : start + self._batch_size]
@@ -324,73 +334,78 @@ class PartnerSegmentEngine(models.AbstractModel):
         """Write what changed for ``partner_ids``; log history; trigger follow-ups."""
         Partner = self.env["res.partner"]
         dimensions = Partner._segment_written_dimensions()
+        names = {d: Partner._segment_field_names(d) for d in dimensions}
         empty_classes = dict.fromkeys(dimensions)
         no_aggregates = Aggregates()
-        groups = {}  # (field, value) -> [partner ids]
-        input_rows = []  # (id, revenue, count, first, last, overdue days, amount)
+        rows = []  # one per changed partner: id, inputs, then (computed, effective) per dimension
         changes = []  # (partner id, dimension, old, new) of effective values
         for pid in partner_ids:
             old = stored.get(pid) or {}
             new_classes = classes.get(pid, empty_classes)
             agg = aggregates.get(pid, no_aggregates)
-            new_inputs = {f: getattr(agg, a) for a, f in INPUT_FIELDS.items()}
-            if any((old.get(f) or None) != (v or None) for f, v in new_inputs.items()):
-                input_rows.append((pid, *new_inputs.values()))
+            inputs = [getattr(agg, attribute) for attribute in INPUT_FIELDS]
+            changed = any(
+                (old.get(fname) or None) != (value or None)
+                for fname, value in zip(INPUT_FIELDS.values(), inputs, strict=True)
+            )
+            class_values = []
             for dimension in dimensions:
-                computed, _manual, locked = Partner._segment_field_names(dimension)
+                computed, _manual, locked = names[dimension]
                 value = new_classes.get(dimension)
+                effective = old.get(dimension) if old.get(locked) else value
                 if old.get(computed) != value:
-                    groups.setdefault((computed, value), []).append(pid)
-                if not old.get(locked) and old.get(dimension) != value:
-                    groups.setdefault((dimension, value), []).append(pid)
-                    changes.append((pid, dimension, old.get(dimension), value))
-        if not (groups or input_rows):
+                    changed = True
+                if old.get(dimension) != effective:
+                    changed = True
+                    changes.append((pid, dimension, old.get(dimension), effective))
+                class_values += [value, effective]
+            if changed:
+                rows.append((pid, *inputs, *class_values))
+        if not rows:
             return 0
-        writer = (
-            Partner.sudo()
-            .with_company(company)
-            .with_context(segment_engine=True, tracking_disable=True)
-        )
-        for (fname, value), ids in groups.items():
-            writer.browse(ids).write({fname: value or False})
-        self._store_inputs(company, input_rows, as_of)
+        self._store_rows(company, rows, dimensions, as_of)
+        # a customer's first class in a dimension is not a move between classes
         self.env["partner.segment.history"].sudo()._log_changes(
-            [(pid, company.id, dim, old, new) for pid, dim, old, new in changes],
+            [(pid, company.id, dim, old, new) for pid, dim, old, new in changes if old],
             source,
             date=as_of,
         )
         self.env["partner.segment.followup.rule"].sudo()._apply_to_changes(
             company, changes
         )
-        return len(
-            {pid for (_f, _v), ids in groups.items() for pid in ids}
-            | {r[0] for r in input_rows}
-        )
+        return len(rows)
 
     @api.model
-    def _store_inputs(self, company, rows, as_of):
-        """Store the per-customer numbers (all different) with one UPDATE.
+    def _store_rows(self, company, rows, dimensions, as_of):
+        """Write the changed partners of a batch with one UPDATE.
 
-        Class values are written through the ORM in groups; these inputs differ
-        for every customer, so grouped ORM writes would be one UPDATE per
-        partner.  They have no dependent stored field and no tracking.
+        The values are company-dependent (jsonb).  Through the ORM, every
+        partner would be one UPDATE per field (it merges each record's dict in
+        Python); grouping by value would still rewrite each partner row once per
+        field.  One UPDATE joined with the batch's arrays rewrites each changed
+        partner once.  The fields have no stored dependents, no tracking in this
+        path (the engine logs its own history), and the cache is invalidated.
         """
-        if not rows:
-            return
-        names = list(INPUT_FIELDS.values())
-        self.env["res.partner"].flush_model([*names, "segment_classified_on"])
-        key = str(company.id)
-        columns = list(zip(*rows, strict=True))
-
-        def setter(fname, column):
-            return SQL(
-                "%s = COALESCE(p.%s, '{}'::jsonb) || jsonb_build_object(%s, v.%s)",
-                SQL.identifier(fname),
-                SQL.identifier(fname),
-                key,
-                SQL.identifier(column),
+        Partner = self.env["res.partner"]
+        columns = [("id", "int")]
+        columns += [
+            (
+                fname,
+                "float"
+                if Partner._fields[fname].type == "float"
+                else "int"
+                if Partner._fields[fname].type == "integer"
+                else "date",
             )
-
+            for fname in INPUT_FIELDS.values()
+        ]
+        for dimension in dimensions:
+            computed = Partner._segment_field_names(dimension)[0]
+            columns += [(computed, "varchar"), (dimension, "varchar")]
+        fnames = [name for name, _type in columns[1:]]
+        Partner.flush_model([*fnames, "segment_classified_on"])
+        key = str(company.id)
+        arrays = list(zip(*rows, strict=True))
         self.env.cr.execute(
             SQL(
                 """
@@ -398,26 +413,29 @@ class PartnerSegmentEngine(models.AbstractModel):
                    SET %(setters)s,
                        segment_classified_on = COALESCE(p.segment_classified_on, '{}'::jsonb)
                                                || jsonb_build_object(%(key)s, %(as_of)s::date)
-                  FROM unnest(%(ids)s::int[], %(revenue)s::float[], %(count)s::int[],
-                              %(first)s::date[], %(last)s::date[], %(days)s::int[],
-                              %(amount)s::float[])
-                       AS v(id, revenue, invoice_count, first_date, last_date, overdue_days,
-                            overdue_amount)
+                  FROM unnest(%(arrays)s) AS v(%(names)s)
                  WHERE p.id = v.id
                 """,
-                setters=SQL(", ").join(setter(f, a) for a, f in INPUT_FIELDS.items()),
+                setters=SQL(", ").join(
+                    SQL(
+                        "%s = COALESCE(p.%s, '{}'::jsonb) || jsonb_build_object(%s, v.%s)",
+                        SQL.identifier(name),
+                        SQL.identifier(name),
+                        key,
+                        SQL.identifier(name),
+                    )
+                    for name in fnames
+                ),
                 key=key,
                 as_of=as_of,
-                ids=list(columns[0]),
-                revenue=list(columns[1]),
-                count=list(columns[2]),
-                first=list(columns[3]),
-                last=list(columns[4]),
-                days=list(columns[5]),
-                amount=list(columns[6]),
+                arrays=SQL(", ").join(
+                    SQL("%s::%s[]", list(values), SQL(sql_type))
+                    for values, (_name, sql_type) in zip(arrays, columns, strict=True)
+                ),
+                names=SQL(", ").join(SQL.identifier(name) for name, _type in columns),
             )
         )
-        self.env["res.partner"].invalidate_model([*names, "segment_classified_on"])
+        Partner.invalidate_model([*fnames, "segment_classified_on"])
 
     # ------------------------------------------------------------ helpers
     @api.model

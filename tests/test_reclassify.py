@@ -187,8 +187,9 @@ class TestReclassify(ClassificationCase):
     def test_history_only_on_change(self):
         History = self.env["partner.segment.history"]
         self.reclassify()
+        # a first classification is not a move between classes: no row
         first = History.search_count([("partner_id", "=", self.big.id)])
-        self.assertEqual(first, 6)  # six dimensions classified for the first time
+        self.assertEqual(first, 0)
         self.assertEqual(self.reclassify(), 0)
         self.assertEqual(
             History.search_count([("partner_id", "=", self.big.id)]), first
@@ -295,7 +296,7 @@ class TestReclassify(ClassificationCase):
             History.search_count([("partner_id", "in", first_batch.ids)]), rows
         )
 
-    def test_incremental_first_handles_touched_partners_first(self):
+    def test_incremental_pass_handles_only_touched_customers(self):
         self.reclassify()
         self.env.company.segment_last_run = "2000-01-01 00:00:00"
         touched = self.engine._touched_partner_ids(
@@ -303,6 +304,14 @@ class TestReclassify(ClassificationCase):
         )
         self.assertTrue({self.big.id, self.small.id} <= touched)
         self.assertNotIn(self.never.id, touched)
+        self.env.company.segment_last_run = "2999-01-01 00:00:00"
+        self.assertEqual(
+            self.engine._reclassify_incremental(self.env.company, as_of=AS_OF), 0
+        )
+        self.env.company.segment_last_run = "2000-01-01 00:00:00"
+        self.invoices([(self.small, 1, 20000)])
+        self.engine._reclassify_incremental(self.env.company, as_of=AS_OF)
+        self.assertEqual(self.small.value_tier, "high")
 
     def test_reclassify_button_needs_a_manager(self):
         with self.assertRaises(AccessError):
@@ -407,12 +416,10 @@ class TestMultiCompany(ClassificationCase):
             [("frequency_class", "=", "high"), ("id", "=", self.customer.id)]
         )
         self.assertEqual(found, self.customer)
+        in_b.credit_grade = "C"
+        self.assertEqual(in_a.credit_grade, "AA")
         history = self.env["partner.segment.history"].search(
-            [
-                ("partner_id", "=", self.customer.id),
-                ("dimension", "=", "frequency_class"),
-            ]
+            [("partner_id", "=", self.customer.id), ("dimension", "=", "credit_grade")]
         )
-        self.assertEqual(
-            set(history.mapped("company_id")), {self.env.company, self.company_b}
-        )
+        self.assertEqual(history.company_id, self.company_b)
+        self.assertEqual((history.old_value, history.new_value), ("AA", "C"))
