@@ -4,3 +4,7 @@ from . import partner_region
 from . import res_country_state
 from . import res_partner
 from . import partner_segment_demo
+from . import account_move
+from . import account_move_line
+from . import res_company
+from . import res_config_settings
