@@ -20,6 +20,8 @@
         "views/partner_region_views.xml",
         "views/partner_scale_rule_views.xml",
         "views/res_partner_views.xml",
+        "views/account_move_views.xml",
+        "views/res_config_settings_views.xml",
         "wizards/account_move_red_invoice_views.xml",
         "views/partner_segment_menus.xml",
     ],
