@@ -15,6 +15,12 @@ class AccountMoveLine(models.Model):
         ondelete="set null",
         help="Line of the original (blue) invoice that this red invoice line reverses.",
     )
+    red_line_ids = fields.One2many(
+        "account.move.line",
+        "red_origin_line_id",
+        string="Red Invoice Lines",
+        help="Lines of red invoices that reverse this invoice line.",
+    )
     red_amount_only = fields.Boolean(
         "Amount-Only Reversal",
         copy=False,
@@ -36,7 +42,14 @@ class AccountMoveLine(models.Model):
         "posted) have not reversed yet.",
     )
 
-    @api.depends("quantity", "price_subtotal")
+    @api.depends(
+        "quantity",
+        "price_subtotal",
+        "red_line_ids.quantity",
+        "red_line_ids.price_subtotal",
+        "red_line_ids.parent_state",
+        "red_line_ids.red_amount_only",
+    )
     def _compute_red_remaining(self):
         blue_lines = self.filtered(
             lambda line: line._origin
