@@ -25,6 +25,11 @@
         "wizards/account_move_red_invoice_views.xml",
         "views/partner_segment_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "partner_segment/static/tests/tours/red_invoice_tour.js",
+        ],
+    },
     "demo": [
         "demo/res_partner_demo.xml",
     ],

@@ -8,3 +8,4 @@ from . import test_access
 from . import test_i18n
 from . import test_demo
 from . import test_red_invoice
+from . import test_red_invoice_tour
