@@ -26,8 +26,15 @@
         "views/partner_segment_history_views.xml",
         "views/partner_segment_followup_rule_views.xml",
         "views/res_config_settings_views.xml",
+        "views/account_move_views.xml",
+        "wizards/account_move_red_invoice_views.xml",
         "views/partner_segment_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "partner_segment/static/tests/tours/red_invoice_tour.js",
+        ],
+    },
     "demo": [
         "demo/res_partner_demo.xml",
     ],

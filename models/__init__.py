@@ -10,3 +10,7 @@ from . import partner_segment_followup_rule
 from . import mail_activity
 from . import partner_segment_engine
 from . import partner_segment_demo
+from . import account_move
+from . import account_move_line
+from . import res_company
+from . import res_config_settings

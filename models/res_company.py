@@ -24,6 +24,11 @@ class ResCompany(models.Model):
     segment_credit_a_days = fields.Integer("Grade A: Overdue Days >", default=0)
     segment_credit_b_days = fields.Integer("Grade B: Overdue Days >", default=30)
     segment_credit_c_days = fields.Integer("Grade C: Overdue Days >", default=90)
+    red_partial_invoicing_error = fields.Boolean(
+        "Partial Red Invoice for Invoicing Errors",
+        help="Allow a partial red invoice for reason 01 (invoicing error); "
+        "otherwise such a red invoice reverses the whole invoice.",
+    )
     segment_last_run = fields.Datetime("Last Classification", readonly=True, copy=False)
 
     @api.constrains(

@@ -28,3 +28,6 @@ class ResConfigSettings(models.TransientModel):
     segment_credit_c_days = fields.Integer(
         related="company_id.segment_credit_c_days", readonly=False
     )
+    red_partial_invoicing_error = fields.Boolean(
+        related="company_id.red_partial_invoicing_error", readonly=False
+    )

@@ -9,3 +9,5 @@ from . import test_i18n
 from . import test_demo
 from . import test_behaviour_engine
 from . import test_reclassify
+from . import test_red_invoice
+from . import test_red_invoice_tour

@@ -1,0 +1,474 @@
+import re
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+CN_INVOICE_KINDS = [
+    ("special", "Special VAT Invoice"),
+    ("normal", "Ordinary VAT Invoice"),
+    ("digital_special", "Digital Special VAT Invoice"),
+    ("digital_normal", "Digital Ordinary VAT Invoice"),
+]
+DIGITAL_KINDS = ("digital_special", "digital_normal")
+# Digits of the 发票代码 and of the 发票号码 per kind (None: no code).
+CN_INVOICE_FORMATS = {
+    "special": (10, 8),
+    "normal": (12, 8),
+    "digital_special": (None, 20),
+    "digital_normal": (None, 20),
+}
+# Tax bureau codes (DOMAIN §8); provider APIs number them differently.
+RED_REASONS = [
+    ("01", "01 Invoicing Error"),
+    ("02", "02 Sales Return"),
+    ("03", "03 Service Stopped"),
+    ("04", "04 Sales Allowance"),
+]
+# States of a 红字发票信息确认单 (公告2024年第11号).
+RED_FORM_STATES = [
+    ("01", "01 No Confirmation Needed"),
+    ("02", "02 Entered by Seller, Awaiting Buyer"),
+    ("03", "03 Entered by Buyer, Awaiting Seller"),
+    ("04", "04 Confirmed by Both Parties"),
+    ("05", "05 Void: Buyer Denied"),
+    ("06", "06 Void: Seller Denied"),
+    ("07", "07 Void: Not Confirmed Within 72 Hours"),
+    ("08", "08 Void: Withdrawn by Initiator"),
+    ("09", "09 Void: Withdrawn After Confirmation"),
+]
+RED_FORM_STATES_ISSUABLE = ("01", "04")
+RED_FORM_STATES_PENDING = ("02", "03")
+RED_FORM_CONFIRM_HOURS = 72
+RED_INFO_FORM_RE = re.compile(r"\d{16}")
+RED_CONFIRM_FORM_RE = re.compile(r"[0-9A-Za-z]{8,32}")
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    # Tax invoice identity (blue and red). When l10n_cn is installed its 8-digit
+    # ``fapiao`` field is hidden from the form (see _get_view): ``cn_invoice_number``
+    # also holds the 20-digit number of a digital invoice, so it is the one shown.
+    cn_invoice_kind = fields.Selection(
+        CN_INVOICE_KINDS,
+        string="Tax Invoice Kind",
+        index="btree_not_null",
+        tracking=True,
+        help="Kind of the Chinese VAT invoice (发票种类) issued for this document.",
+    )
+    cn_invoice_code = fields.Char(
+        "Tax Invoice Code",
+        copy=False,
+        tracking=True,
+        help="发票代码: 10 digits for a special VAT invoice, 12 for an ordinary one, "
+        "empty for a digital invoice.",
+    )
+    cn_invoice_number = fields.Char(
+        "Tax Invoice Number",
+        copy=False,
+        index="btree_not_null",
+        tracking=True,
+        help="发票号码: 8 digits, or 20 digits for a digital invoice.",
+    )
+    cn_invoice_date = fields.Date("Tax Invoice Date", copy=False)
+
+    # Red-letter invoice (红字发票) data, on the credit note
+    red_reason = fields.Selection(
+        RED_REASONS,
+        string="Red Invoice Reason",
+        copy=False,
+        index="btree_not_null",
+        tracking=True,
+        help="Reason of the red-letter invoice, with the tax bureau's code.",
+    )
+    red_form_number = fields.Char(
+        "Red Form Number",
+        copy=False,
+        index="btree_not_null",
+        tracking=True,
+        help="Number of the red-letter information form (信息表编号, 16 digits) of a "
+        "special VAT invoice, or of the confirmation form (确认单编号) of a digital "
+        "invoice. One red invoice per form.",
+    )
+    red_form_state = fields.Selection(
+        RED_FORM_STATES,
+        string="Confirmation Form State",
+        copy=False,
+        tracking=True,
+        help="State of the confirmation form of a digital invoice: only 01 and 04 "
+        "allow issuing the red invoice.",
+    )
+    red_form_datetime = fields.Datetime(
+        "Form Raised On",
+        copy=False,
+        help="When the confirmation form was raised: the other party must confirm "
+        "it within 72 hours or it lapses.",
+    )
+    red_initiator = fields.Selection(
+        [("seller", "Seller"), ("buyer", "Buyer")],
+        string="Form Raised By",
+        copy=False,
+    )
+    buyer_deducted = fields.Boolean(
+        "Buyer Deducted Input VAT",
+        copy=False,
+        help="The buyer already deducted the input VAT of the original invoice.",
+    )
+    red_remark = fields.Char(
+        "Red Invoice Remark",
+        compute="_compute_red_remark",
+        store=True,
+        help="Remark that the red invoice must carry.",
+    )
+    red_form_expired = fields.Boolean(
+        "Confirmation Lapsed",
+        compute="_compute_red_form_expired",
+        help="A digital invoice's confirmation form still pending 72 hours after it "
+        "was raised: it has lapsed.",
+    )
+    red_origin_invoice_code = fields.Char(
+        "Original Tax Invoice Code", related="reversed_entry_id.cn_invoice_code"
+    )
+    red_origin_invoice_number = fields.Char(
+        "Original Tax Invoice Number", related="reversed_entry_id.cn_invoice_number"
+    )
+
+    # On the blue invoice
+    red_remaining_amount = fields.Monetary(
+        "Remaining Reversible Amount",
+        compute="_compute_red_remaining",
+        currency_field="currency_id",
+        help="Untaxed amount that red invoices (draft or posted) have not reversed yet.",
+    )
+    red_invoice_count = fields.Integer(
+        "Red Invoice Count", compute="_compute_red_remaining"
+    )
+
+    @api.depends(
+        "cn_invoice_kind",
+        "red_form_number",
+        "reversed_entry_id.cn_invoice_code",
+        "reversed_entry_id.cn_invoice_number",
+    )
+    def _compute_red_remark(self):
+        for move in self:
+            move.red_remark = move._get_red_remark()
+
+    @api.depends("cn_invoice_kind", "red_form_state", "red_form_datetime", "state")
+    def _compute_red_form_expired(self):
+        limit = fields.Datetime.now() - timedelta(hours=RED_FORM_CONFIRM_HOURS)
+        for move in self:
+            move.red_form_expired = bool(
+                move.cn_invoice_kind in DIGITAL_KINDS
+                and move.state == "draft"
+                and move.red_form_state in RED_FORM_STATES_PENDING
+                and move.red_form_datetime
+                and move.red_form_datetime < limit
+            )
+
+    @api.depends(
+        "amount_untaxed",
+        "reversal_move_ids.amount_untaxed",
+        "reversal_move_ids.state",
+    )
+    def _compute_red_remaining(self):
+        blues = self.filtered(lambda m: m.move_type == "out_invoice" and m._origin)
+        reversed_by_blue = blues._origin._get_red_reversed_totals()
+        for move in self:
+            amount, count = reversed_by_blue.get(move._origin.id, (0.0, 0))
+            move.red_invoice_count = count
+            move.red_remaining_amount = (
+                move.amount_untaxed - amount if move in blues else 0.0
+            )
+
+    @api.constrains("cn_invoice_kind", "cn_invoice_code", "cn_invoice_number")
+    def _check_cn_invoice_format(self):
+        for move in self.filtered(lambda m: m.cn_invoice_code or m.cn_invoice_number):
+            error = move._get_cn_invoice_format_error()
+            if error:
+                raise ValidationError(error)
+        self._check_cn_invoice_unique()
+
+    @api.constrains("red_form_number", "cn_invoice_kind")
+    def _check_red_form_number(self):
+        for move in self.filtered("red_form_number"):
+            if move.cn_invoice_kind == "special":
+                if not RED_INFO_FORM_RE.fullmatch(move.red_form_number):
+                    raise ValidationError(
+                        self.env._(
+                            "Red invoice %(invoice)s: the red-letter information form "
+                            "number %(number)s must be exactly 16 digits.",
+                            invoice=move.display_name,
+                            number=move.red_form_number,
+                        )
+                    )
+            elif not RED_CONFIRM_FORM_RE.fullmatch(move.red_form_number):
+                raise ValidationError(
+                    self.env._(
+                        "Red invoice %(invoice)s: the form number %(number)s must be "
+                        "8 to 32 letters or digits.",
+                        invoice=move.display_name,
+                        number=move.red_form_number,
+                    )
+                )
+        self._check_red_form_unique()
+
+    @api.constrains("red_form_number", "state", "company_id")
+    def _check_red_form_unique(self):
+        moves = self.filtered(lambda m: m.red_form_number and m.state != "cancel")
+        if not moves:
+            return
+        groups = self._read_group(
+            [
+                ("red_form_number", "in", moves.mapped("red_form_number")),
+                ("company_id", "in", moves.company_id.ids),
+                ("state", "!=", "cancel"),
+            ],
+            ["company_id", "red_form_number"],
+            ["id:recordset"],
+            having=[("__count", ">", 1)],
+        )
+        for company, number, duplicates in groups:
+            raise ValidationError(
+                self.env._(
+                    "Form number %(number)s is used by several red invoices of "
+                    "%(company)s (%(invoices)s): one red invoice per form.",
+                    number=number,
+                    company=company.display_name,
+                    invoices=", ".join(duplicates.mapped("display_name")),
+                )
+            )
+
+    @api.constrains("reversed_entry_id", "state", "amount_untaxed")
+    def _check_red_remaining(self):
+        refunds = self.filtered(
+            lambda m: m.move_type == "out_refund" and m.state != "cancel"
+        )
+        blues = refunds.reversed_entry_id | refunds.line_ids.red_origin_line_id.move_id
+        blues.filtered(
+            lambda m: m.move_type == "out_invoice"
+        )._check_red_within_original()
+
+    @api.model
+    def _get_view(self, view_id=None, view_type="form", **options):
+        arch, view = super()._get_view(view_id, view_type, **options)
+        if view_type == "form" and "fapiao" in self._fields:
+            # l10n_cn's fapiao holds 8 digits only; cn_invoice_number is shown instead
+            # (it also takes the 20-digit number of a digital invoice).
+            for node in arch.xpath("//field[@name='fapiao']"):
+                node.set("invisible", "1")
+        return arch, view
+
+    def _post(self, soft=True):
+        for move in self:
+            error = move._get_red_post_error()
+            if error:
+                raise UserError(error)
+        return super()._post(soft=soft)
+
+    def action_open_red_invoice_wizard(self):
+        """Open the red-invoice entry on a posted customer invoice."""
+        self.ensure_one()
+        return {
+            "name": self.env._("Red Invoice"),
+            "type": "ir.actions.act_window",
+            "res_model": "account.move.red.invoice",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": "account.move", "active_ids": self.ids},
+        }
+
+    def action_open_red_invoices(self):
+        """List the red invoices of this blue invoice, in the register's views."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "partner_segment.account_move_red_register_action"
+        )
+        action["domain"] = [
+            ("reversed_entry_id", "=", self.id),
+            ("move_type", "=", "out_refund"),
+        ]
+        action["context"] = {"default_move_type": "out_refund"}
+        return action
+
+    def _get_red_reversed_totals(self):
+        """Untaxed amount and count of the red invoices (draft or posted, not
+        cancelled) of each blue invoice in ``self``, in one grouped query:
+        ``{blue id: (amount, count)}``."""
+        if not self.ids:
+            return {}
+        groups = self.env["account.move"]._read_group(
+            [
+                ("reversed_entry_id", "in", self.ids),
+                ("move_type", "=", "out_refund"),
+                ("state", "!=", "cancel"),
+            ],
+            ["reversed_entry_id"],
+            ["amount_untaxed:sum", "__count"],
+        )
+        return {blue.id: (amount, count) for blue, amount, count in groups}
+
+    def _check_red_within_original(self):
+        """Red invoices never reverse more than their blue invoice, in total and
+        line by line (quantity and untaxed amount)."""
+        if not self:
+            return
+        totals = self._get_red_reversed_totals()
+        for blue in self:
+            amount = totals.get(blue.id, (0.0, 0))[0]
+            if blue.currency_id.compare_amounts(amount, blue.amount_untaxed) > 0:
+                raise ValidationError(
+                    self.env._(
+                        "Red invoices of %(invoice)s would reverse %(reversed)s "
+                        "untaxed in total, more than the %(original)s invoiced.",
+                        invoice=blue.display_name,
+                        reversed=amount,
+                        original=blue.amount_untaxed,
+                    )
+                )
+        lines = self.invoice_line_ids.filtered(
+            lambda line: line.display_type == "product"
+        )
+        reversed_by_line = lines._get_red_reversed_by_line()
+        for line in lines:
+            quantity, amount = reversed_by_line.get(line.id, (0.0, 0.0))
+            if line._red_exceeds(quantity, amount):
+                raise ValidationError(
+                    self.env._(
+                        "Red invoices of %(invoice)s would reverse more than line "
+                        '"%(line)s": quantity %(quantity)s of %(original_quantity)s, '
+                        "amount %(amount)s of %(original_amount)s.",
+                        invoice=line.move_id.display_name,
+                        line=line.name or line.product_id.display_name,
+                        quantity=quantity,
+                        original_quantity=line.quantity,
+                        amount=amount,
+                        original_amount=line.price_subtotal,
+                    )
+                )
+
+    def _get_red_reversible_lines(self):
+        """Product lines of this blue invoice that still have something to reverse,
+        in the invoice's line order."""
+        self.ensure_one()
+        return self.invoice_line_ids.filtered(
+            lambda line: line.display_type == "product"
+            and line.currency_id.compare_amounts(line.red_remaining_amount, 0)
+        ).sorted(lambda line: (line.sequence, line.id))
+
+    def _is_red_invoice(self):
+        self.ensure_one()
+        return self.move_type == "out_refund" and bool(
+            self.reversed_entry_id or self.red_reason
+        )
+
+    def _get_red_post_error(self):
+        """Why this red invoice may not be posted yet, or False."""
+        self.ensure_one()
+        if not self._is_red_invoice():
+            return False
+        if self.red_form_state and self.red_form_state not in RED_FORM_STATES_ISSUABLE:
+            return self.env._(
+                "Red invoice %(invoice)s cannot be posted: its confirmation form is "
+                'in state "%(state)s"; only 01 and 04 allow issuing.',
+                invoice=self.display_name,
+                state=dict(
+                    self._fields["red_form_state"]._description_selection(self.env)
+                )[self.red_form_state],
+            )
+        if self.cn_invoice_kind in DIGITAL_KINDS and not self.red_form_state:
+            return self.env._(
+                "Red invoice %(invoice)s cannot be posted: enter the state of its "
+                "confirmation form (01 when none is needed).",
+                invoice=self.display_name,
+            )
+        if self.cn_invoice_kind == "special" and not self.red_form_number:
+            return self.env._(
+                "Red invoice %(invoice)s cannot be posted: a special VAT invoice "
+                "needs the 16-digit red-letter information form number.",
+                invoice=self.display_name,
+            )
+        return False
+
+    def _get_red_remark(self):
+        """The remark a red invoice must carry (公告2016年第47号, 2024年第11号).
+        The wording is fixed by the tax bureau, hence not translated."""
+        self.ensure_one()
+        blue = self.reversed_entry_id
+        if self.move_type != "out_refund" or not (blue or self.red_form_number):
+            return False
+        if self.cn_invoice_kind == "special":
+            return "开具红字增值税专用发票信息表编号%s" % (self.red_form_number or "")
+        if self.cn_invoice_kind in DIGITAL_KINDS:
+            remark = "被红冲蓝字数电发票号码:%s" % (blue.cn_invoice_number or "")
+            if self.red_form_number:
+                remark += " 红字发票信息确认单编号:%s" % self.red_form_number
+            return remark
+        if self.cn_invoice_kind == "normal":
+            return "对应正数发票代码:%s号码:%s" % (
+                blue.cn_invoice_code or "",
+                blue.cn_invoice_number or "",
+            )
+        return False
+
+    def _get_cn_invoice_format_error(self):
+        self.ensure_one()
+        code, number = self.cn_invoice_code or "", self.cn_invoice_number or ""
+        if not self.cn_invoice_kind:
+            return self.env._(
+                "Invoice %(invoice)s: choose the tax invoice kind of code/number "
+                "%(number)s.",
+                invoice=self.display_name,
+                number=f"{code}/{number}",
+            )
+        code_digits, number_digits = CN_INVOICE_FORMATS[self.cn_invoice_kind]
+        if code_digits is None and code:
+            return self.env._(
+                "Invoice %(invoice)s: a digital invoice has no tax invoice code "
+                "(got %(code)s).",
+                invoice=self.display_name,
+                code=code,
+            )
+        if code_digits and not (code.isdigit() and len(code) == code_digits):
+            return self.env._(
+                "Invoice %(invoice)s: the tax invoice code %(code)s must have "
+                "%(digits)s digits for this kind of invoice.",
+                invoice=self.display_name,
+                code=code,
+                digits=code_digits,
+            )
+        if not (number.isdigit() and len(number) == number_digits):
+            return self.env._(
+                "Invoice %(invoice)s: the tax invoice number %(number)s must have "
+                "%(digits)s digits for this kind of invoice.",
+                invoice=self.display_name,
+                number=number,
+                digits=number_digits,
+            )
+        return False
+
+    def _check_cn_invoice_unique(self):
+        moves = self.filtered("cn_invoice_number")
+        if not moves:
+            return
+        groups = self._read_group(
+            [
+                ("cn_invoice_number", "in", moves.mapped("cn_invoice_number")),
+                ("company_id", "in", moves.company_id.ids),
+                ("state", "!=", "cancel"),
+            ],
+            ["company_id", "cn_invoice_kind", "cn_invoice_code", "cn_invoice_number"],
+            ["id:recordset"],
+            having=[("__count", ">", 1)],
+        )
+        for _company, _kind, code, number, duplicates in groups:
+            raise ValidationError(
+                self.env._(
+                    "Tax invoice %(code)s %(number)s is recorded on several "
+                    "documents: %(invoices)s.",
+                    code=code or "",
+                    number=number,
+                    invoices=", ".join(duplicates.mapped("display_name")),
+                )
+            )

@@ -1,0 +1,120 @@
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.tools import float_compare
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    red_origin_line_id = fields.Many2one(
+        "account.move.line",
+        string="Original Invoice Line",
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        help="Line of the original (blue) invoice that this red invoice line reverses.",
+    )
+    red_line_ids = fields.One2many(
+        "account.move.line",
+        "red_origin_line_id",
+        string="Red Invoice Lines",
+        help="Lines of red invoices that reverse this invoice line.",
+    )
+    red_amount_only = fields.Boolean(
+        "Amount-Only Reversal",
+        copy=False,
+        help="This red line reverses an amount without any quantity (a sales "
+        "allowance): it takes no quantity from the original line.",
+    )
+    red_remaining_quantity = fields.Float(
+        "Remaining Reversible Quantity",
+        compute="_compute_red_remaining",
+        digits="Product Unit of Measure",
+        help="Quantity of this invoice line that red invoices (draft or posted) have "
+        "not reversed yet.",
+    )
+    red_remaining_amount = fields.Monetary(
+        "Remaining Reversible Untaxed Amount",
+        compute="_compute_red_remaining",
+        currency_field="currency_id",
+        help="Untaxed amount of this invoice line that red invoices (draft or "
+        "posted) have not reversed yet.",
+    )
+
+    @api.depends(
+        "quantity",
+        "price_subtotal",
+        "red_line_ids.quantity",
+        "red_line_ids.price_subtotal",
+        "red_line_ids.parent_state",
+        "red_line_ids.red_amount_only",
+    )
+    def _compute_red_remaining(self):
+        blue_lines = self.filtered(
+            lambda line: line._origin
+            and line.display_type == "product"
+            and line.move_id.move_type == "out_invoice"
+        )
+        reversed_by_line = blue_lines._origin._get_red_reversed_by_line()
+        for line in self:
+            if line not in blue_lines:
+                line.red_remaining_quantity = line.red_remaining_amount = 0.0
+                continue
+            quantity, amount = reversed_by_line.get(line._origin.id, (0.0, 0.0))
+            line.red_remaining_quantity = line.quantity - quantity
+            line.red_remaining_amount = line.price_subtotal - amount
+
+    @api.constrains(
+        "red_origin_line_id", "quantity", "price_subtotal", "red_amount_only"
+    )
+    def _check_red_remaining(self):
+        self.move_id._check_red_remaining()
+
+    def _copy_data_extend_business_fields(self, values):
+        # _reverse_moves copies with ``move_reverse_cancel`` in the context: link
+        # each reversed invoice line to its origin, whatever started the reversal.
+        super()._copy_data_extend_business_fields(values)
+        if (
+            "move_reverse_cancel" in self.env.context
+            and self.display_type == "product"
+            and self.move_id.move_type == "out_invoice"
+        ):
+            values["red_origin_line_id"] = self.id
+
+    def _get_red_reversed_by_line(self):
+        """Quantity and untaxed amount reversed by red invoices (draft or posted,
+        not cancelled) per blue line in ``self``, in one grouped query:
+        ``{line id: (quantity, amount)}``. An amount-only red line reverses no
+        quantity."""
+        if not self.ids:
+            return {}
+        groups = self._read_group(
+            [
+                ("red_origin_line_id", "in", self.ids),
+                ("parent_state", "!=", "cancel"),
+                ("move_id.move_type", "=", "out_refund"),
+            ],
+            ["red_origin_line_id", "red_amount_only"],
+            ["quantity:sum", "price_subtotal:sum"],
+        )
+        result = defaultdict(lambda: [0.0, 0.0])
+        for origin, amount_only, quantity, amount in groups:
+            if not amount_only:
+                result[origin.id][0] += quantity
+            result[origin.id][1] += amount
+        return {line_id: tuple(values) for line_id, values in result.items()}
+
+    def _red_exceeds(self, quantity, amount):
+        """Whether reversing ``quantity`` and ``amount`` (untaxed) goes beyond this
+        blue line."""
+        self.ensure_one()
+        digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
+        sign = -1 if self.price_subtotal < 0 else 1
+        return (
+            float_compare(quantity, self.quantity, precision_digits=digits) > 0
+            or self.currency_id.compare_amounts(
+                sign * amount, sign * self.price_subtotal
+            )
+            > 0
+        )
