@@ -12,5 +12,3 @@ from . import partner_segment_engine
 from . import partner_segment_demo
 from . import account_move
 from . import account_move_line
-from . import res_company
-from . import res_config_settings
