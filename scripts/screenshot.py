@@ -44,6 +44,7 @@ def main():
     parser.add_argument("--width", type=int, default=1400)
     parser.add_argument("--height", type=int, default=1100)
     parser.add_argument("--wait", type=float, default=6)
+    parser.add_argument("--click", help="CSS selector to click once the page is loaded")
     args = parser.parse_args()
     base = args.url.split("/odoo")[0].split("/web")[0]
     session = login(base, args.db, args.user, args.password)
@@ -106,6 +107,12 @@ def main():
         call("Page.enable")
         call("Page.navigate", url=args.url)
         time.sleep(args.wait)
+        if args.click:
+            call(
+                "Runtime.evaluate",
+                expression=f"document.querySelector({json.dumps(args.click)}).click()",
+            )
+            time.sleep(2)
         data = call("Page.captureScreenshot", format="png")["data"]
         with open(args.out, "wb") as out:
             out.write(base64.b64decode(data))
