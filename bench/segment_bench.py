@@ -251,8 +251,17 @@ def main():
         results["aggregate queries alone (s)"] = time.monotonic() - t0
 
         t0 = time.monotonic()
+        if os.environ.get("PROFILE_STEADY"):
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.enable()
         written = engine._reclassify(company, as_of=as_of, commit=True)
         results["steady-state full run (s)"] = time.monotonic() - t0
+        if os.environ.get("PROFILE_STEADY"):
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
         results["steady-state: partners written"] = written
         results["ratio steady / aggregates"] = (
             results["steady-state full run (s)"]

@@ -97,7 +97,14 @@ class PartnerSegmentEngine(models.AbstractModel):
         rules = company._get_segment_rules()
         aggregates = self._read_aggregates(company, as_of, rules)
         classes = self._classify(aggregates, as_of, rules)
-        stored = self._read_stored(company)
+        # value tiers and RFM means need every customer's aggregates, but the
+        # stored values only of the partners to write (and of the classified
+        # ones on a full run, to clear those that lost their invoices)
+        stored = self._read_stored(
+            company,
+            list(aggregates) if partners is None else partners.ids,
+            classified=partners is None,
+        )
         if source == "manual" and not (aggregates or stored):
             raise UserError(
                 self.env._(
@@ -253,53 +260,43 @@ class PartnerSegmentEngine(models.AbstractModel):
         return names
 
     @api.model
-    def _read_stored(self, company):
-        """{partner id: {field: value}} of partners that hold values for ``company``."""
+    def _read_stored(self, company, partner_ids, classified=False):
+        """{partner id: {field: value}} of what is stored for ``company``.
+
+        For ``partner_ids``, and with ``classified`` for every partner the
+        engine ever classified in the company too (to clear those that lost
+        their invoices).  Values are cast in SQL, so they arrive typed.
+        """
+        Partner = self.env["res.partner"]
         names = self._stored_field_names()
-        self.env["res.partner"].flush_model(names)
+        Partner.flush_model([*names, "segment_classified_on"])
         key = str(company.id)
+        casts = {
+            "boolean": "boolean",
+            "date": "date",
+            "float": "float",
+            "integer": "int",
+        }
+
+        def column(name):
+            cast = casts.get(Partner._fields[name].type)
+            value = SQL("(%s ->> %s)", SQL.identifier(name), key)
+            return SQL("%s::%s", value, SQL(cast)) if cast else value
+
+        where = SQL("id = ANY(%s)", list(partner_ids))
+        if classified:
+            where = SQL("(%s OR segment_classified_on ? %s)", where, key)
         self.env.cr.execute(
             SQL(
                 "SELECT id, %s FROM res_partner WHERE %s",
-                SQL(", ").join(SQL("%s ->> %s", SQL.identifier(n), key) for n in names),
-                SQL(" OR ").join(SQL("%s ? %s", SQL.identifier(n), key) for n in names),
+                SQL(", ").join(column(name) for name in names),
+                where,
             )
         )
-        converters = self._stored_converters(names)
         return {
-            row[0]: {
-                n: conv(v)
-                for n, conv, v in zip(names, converters, row[1:], strict=True)
-            }
+            row[0]: dict(zip(names, row[1:], strict=True))
             for row in self.env.cr.fetchall()
         }
-
-    @api.model
-    def _stored_converters(self, names):
-        Partner = self.env["res.partner"]
-
-        def to_bool(value):
-            return value == "true"
-
-        def to_date(value):
-            return fields.Date.to_date(value) if value else None
-
-        def to_float(value):
-            return float(value) if value is not None else 0.0
-
-        def to_int(value):
-            return int(value) if value is not None else 0
-
-        def to_str(value):
-            return value or None
-
-        by_type = {
-            "boolean": to_bool,
-            "date": to_date,
-            "float": to_float,
-            "integer": to_int,
-        }
-        return [by_type.get(Partner._fields[n].type, to_str) for n in names]
 
     @api.model
     def _touched_partner_ids(self, company, since):
