@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 from unittest.mock import patch
 
-from odoo import Command
+from odoo import Command, sql_db
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -343,12 +343,13 @@ class TestReclassify(ClassificationCase):
 
     def test_two_runs_at_once_are_refused(self):
         self.engine._lock_company(self.env.company)
-        # the same transaction holds the lock: a second connection could not take it
-        self.env.cr.execute(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s",
-            [47542017],
-        )
-        self.assertEqual(self.env.cr.fetchone()[0], 1)
+        # another connection (another worker) cannot take the company's lock
+        with sql_db.db_connect(self.env.cr.dbname).cursor() as other_cr:
+            other_env = self.env(cr=other_cr)
+            with self.assertRaisesRegex(UserError, "being classified right now"):
+                other_env["partner.segment.engine"]._lock_company(
+                    other_env["res.company"].browse(self.env.company.id)
+                )
 
     def test_company_without_customers_is_refused_for_a_manual_run(self):
         company = self.env["res.company"].create({"name": "空公司"})
