@@ -254,6 +254,33 @@ class TestSegmentReports(SegmentReportCase):
                 env=self.env(user=self.employee),
             )
 
+    def test_overview_counts_and_opens_customers(self):
+        Overview = self.env["partner.segment.overview"].with_user(self.segment_user)
+        rows = Overview.search(
+            [("company_id", "=", self.env.company.id), ("dimension", "=", "value_tier")]
+        )
+        self.assertEqual(
+            {r.class_key: (r.customer_count, r.revenue) for r in rows},
+            {"high": (2, 8000), "medium": (3, 1600), "low": (5, 400)},
+        )
+        high = rows.filtered(lambda r: r.class_key == "high")
+        self.assertEqual(high.class_label, "High Value")
+        action = high.action_open_customers()
+        customers = self.env["res.partner"].search(action["domain"])
+        self.assertEqual(customers, self.customers["a"] | self.customers["b"])
+        industry = Overview.search(
+            [("company_id", "=", self.env.company.id), ("dimension", "=", "industry")]
+        )
+        manufacturing = industry.filtered(lambda r: r.class_key)
+        self.assertEqual(manufacturing.class_label, self.industry["C"].display_name)
+        self.assertEqual(
+            self.env["res.partner"].search(
+                manufacturing.action_open_customers()["domain"]
+            ),
+            self.customers["a"],
+        )
+        self.assertEqual(sum(industry.mapped("customer_count")), 10)
+
 
 @tagged("post_install", "-at_install")
 class TestSegmentReportAccess(SegmentReportCase):
