@@ -45,6 +45,8 @@ class ReportPartnerProfile(models.AbstractModel):
             "docs": partners,
             "profiles": profiles,
             "company": company,
+            # one layout for all partners: unpatched wkhtmltopdf prints one document only
+            "layout_company": company,
             "currency": company.currency_id,
             "lang": lang,
             "history_limit": HISTORY_LIMIT,

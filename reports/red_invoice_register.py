@@ -3,6 +3,10 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 AMOUNT_COLUMNS = ("untaxed", "tax", "total")
+# Rows per printed block: each block has its own header and is never split
+# across pages (wkhtmltopdf built on unpatched Qt neither repeats table headers
+# nor keeps rows whole), and a block always fits on an A4 landscape page.
+CHUNK_ROWS = 25
 
 
 class ReportRedInvoiceRegister(models.AbstractModel):
@@ -40,6 +44,8 @@ class ReportRedInvoiceRegister(models.AbstractModel):
             "docs": self.env["account.move"].browse(docids or []),
             "sections": sections,
             "lang": lang,
+            # one layout for all companies: unpatched wkhtmltopdf prints one document only
+            "layout_company": sections[0]["company"] if sections else self.env.company,
         }
 
     @api.model
@@ -116,11 +122,15 @@ class ReportRedInvoiceRegister(models.AbstractModel):
             row["form_state_label"] = states.get(row["form_state"], "")
         months = []
         for month, subtotal in groups["month"].items():
+            month_rows = [r for r in rows if r["month"] == month]
             months.append(
                 {
                     "month": month,
                     "label": month.strftime("%Y-%m") if month else "-",
-                    "rows": [r for r in rows if r["month"] == month],
+                    "chunks": [
+                        month_rows[start : start + CHUNK_ROWS]
+                        for start in range(0, len(month_rows), CHUNK_ROWS)
+                    ],
                     "subtotal": subtotal,
                 }
             )

@@ -50,6 +50,8 @@ class ReportSegmentDistribution(models.AbstractModel):
             "sections": sections,
             "lang": lang,
             "format_share": report._format_share,
+            # one layout for all companies: unpatched wkhtmltopdf prints one document only
+            "layout_company": sections[0]["company"] if sections else self.env.company,
         }
 
     # ------------------------------------------------------------ options
@@ -426,15 +428,17 @@ class ReportSegmentDistribution(models.AbstractModel):
                     "overdue_count": overdue_count,
                     "open_amount": open_amount,
                     "overdue_amount": overdue,
-                    "overdue_share": 100.0 * overdue / open_amount
-                    if open_amount > 0
-                    else 0.0,
                 }
+            )
+        total_overdue = sum(r["overdue_amount"] for r in rows)
+        for row in rows:
+            row["overdue_share"] = (
+                100.0 * row["overdue_amount"] / total_overdue if total_overdue else 0.0
             )
         return {
             "rows": rows,
             "open_amount": sum(r["open_amount"] for r in rows),
-            "overdue_amount": sum(r["overdue_amount"] for r in rows),
+            "overdue_amount": total_overdue,
         }
 
     @api.model

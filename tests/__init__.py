@@ -13,3 +13,4 @@ from . import test_red_invoice
 from . import test_red_invoice_tour
 from . import test_segment_report
 from . import test_segment_report_register
+from . import test_segment_report_pdf
