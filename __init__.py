@@ -1,4 +1,5 @@
 from . import engine
 from . import models
+from . import reports
 from . import wizards
 from .hooks import post_init_hook, uninstall_hook

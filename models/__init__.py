@@ -12,3 +12,4 @@ from . import partner_segment_engine
 from . import partner_segment_demo
 from . import account_move
 from . import account_move_line
+from . import partner_segment_overview

@@ -11,3 +11,6 @@ from . import test_behaviour_engine
 from . import test_reclassify
 from . import test_red_invoice
 from . import test_red_invoice_tour
+from . import test_segment_report
+from . import test_segment_report_register
+from . import test_segment_report_pdf

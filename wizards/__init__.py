@@ -1,1 +1,3 @@
 from . import account_move_red_invoice
+from . import partner_segment_report
+from . import red_invoice_register_report
