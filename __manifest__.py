@@ -26,6 +26,7 @@
         "views/partner_segment_history_views.xml",
         "views/partner_segment_followup_rule_views.xml",
         "views/res_config_settings_views.xml",
+        "wizards/partner_segment_import_views.xml",
         "views/partner_segment_menus.xml",
     ],
     "demo": [

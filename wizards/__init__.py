@@ -1,0 +1,3 @@
+from . import partner_segment_import_error
+from . import partner_segment_import_mixin
+from . import partner_segment_import
