@@ -7,3 +7,5 @@ from . import test_industry
 from . import test_access
 from . import test_i18n
 from . import test_demo
+from . import test_import_engine
+from . import test_import
