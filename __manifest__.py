@@ -29,6 +29,11 @@
         "wizards/partner_segment_import_views.xml",
         "views/partner_segment_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "partner_segment/static/tests/tours/partner_segment_import_tour.js",
+        ],
+    },
     "demo": [
         "demo/res_partner_demo.xml",
     ],

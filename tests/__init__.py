@@ -9,3 +9,4 @@ from . import test_i18n
 from . import test_demo
 from . import test_import_engine
 from . import test_import
+from . import test_import_tour
