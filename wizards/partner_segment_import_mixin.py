@@ -152,6 +152,9 @@ class PartnerSegmentImportMixin(models.AbstractModel):
                 self._import_match([r for r in rows if not r.errors], context)
                 self._import_apply_batch(rows, context)
                 result.add(rows)
+                # the batch is flushed: drop its records from the cache, so that
+                # memory stays flat however long the file
+                self.env.invalidate_all()
         except ImportFileError as error:
             savepoint.close(rollback=True)
             raise UserError(self._import_file_error_message(error)) from None
