@@ -197,31 +197,50 @@ class PartnerSegmentEngine(models.AbstractModel):
         return self.env.cr.fetchall()
 
     @api.model
-    def _query_receivables(self, company, as_of):
-        """Open receivables per customer: oldest overdue days, overdue and open amounts."""
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT COALESCE(p.commercial_partner_id, l.partner_id),
-                       MAX(%(as_of)s - l.date_maturity)
-                           FILTER (WHERE l.date_maturity < %(as_of)s AND l.amount_residual > 0),
-                       SUM(l.amount_residual)
-                           FILTER (WHERE l.date_maturity < %(as_of)s AND l.amount_residual > 0),
-                       SUM(l.amount_residual)
-                  FROM account_move_line l
-                  JOIN res_partner p ON p.id = l.partner_id
-                  JOIN account_account a ON a.id = l.account_id
-                 WHERE l.company_id = %(company)s
-                   AND l.parent_state = 'posted'
-                   AND a.account_type = 'asset_receivable'
-                   AND NOT l.reconciled
-                   AND l.amount_residual != 0
-              GROUP BY 1
-                """,
-                as_of=as_of,
-                company=company.id,
+    def _receivables_query(self, company, as_of, partner_ids=None):
+        """SQL of the open receivables per customer (commercial partner) of ``company``.
+
+        Columns: partner_id, overdue_days (oldest past-due open debit, as of
+        ``as_of``), overdue_amount, open_amount (all open items, credits
+        included), in company currency.  The engine and the reports use it.
+        """
+        self.env["account.move.line"].flush_model()
+        partner_filter = SQL()
+        if partner_ids is not None:
+            partner_filter = SQL(
+                "AND COALESCE(p.commercial_partner_id, l.partner_id) = ANY(%s)",
+                list(partner_ids),
             )
+        return SQL(
+            """
+            SELECT COALESCE(p.commercial_partner_id, l.partner_id) AS partner_id,
+                   MAX(%(as_of)s - l.date_maturity)
+                       FILTER (WHERE l.date_maturity < %(as_of)s AND l.amount_residual > 0)
+                       AS overdue_days,
+                   SUM(l.amount_residual)
+                       FILTER (WHERE l.date_maturity < %(as_of)s AND l.amount_residual > 0)
+                       AS overdue_amount,
+                   SUM(l.amount_residual) AS open_amount
+              FROM account_move_line l
+              JOIN res_partner p ON p.id = l.partner_id
+              JOIN account_account a ON a.id = l.account_id
+             WHERE l.company_id = %(company)s
+               AND l.parent_state = 'posted'
+               AND a.account_type = 'asset_receivable'
+               AND NOT l.reconciled
+               AND l.amount_residual != 0
+               %(partner_filter)s
+          GROUP BY 1
+            """,
+            as_of=as_of,
+            company=company.id,
+            partner_filter=partner_filter,
         )
+
+    @api.model
+    def _query_receivables(self, company, as_of):
+        """(partner id, overdue days, overdue amount, open amount) of every customer."""
+        self.env.cr.execute(self._receivables_query(company, as_of))
         return self.env.cr.fetchall()
 
     @api.model

@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 HISTORY_LIMIT = 20
@@ -83,24 +83,11 @@ class ReportPartnerProfile(models.AbstractModel):
         """{commercial partner id: open receivable} in company currency, one query."""
         if not partners:
             return {}
-        self.env["account.move.line"].flush_model()
+        receivables = self.env["partner.segment.engine"]._receivables_query(
+            company, fields.Date.context_today(self), partner_ids=partners.ids
+        )
         self.env.cr.execute(
-            SQL(
-                """
-                SELECT COALESCE(rp.commercial_partner_id, l.partner_id), SUM(l.amount_residual)
-                  FROM account_move_line l
-                  JOIN res_partner rp ON rp.id = l.partner_id
-                  JOIN account_account a ON a.id = l.account_id
-                 WHERE l.company_id = %(company)s
-                   AND l.parent_state = 'posted'
-                   AND a.account_type = 'asset_receivable'
-                   AND NOT l.reconciled
-                   AND COALESCE(rp.commercial_partner_id, l.partner_id) = ANY(%(ids)s)
-              GROUP BY 1
-                """,
-                company=company.id,
-                ids=partners.ids,
-            )
+            SQL("SELECT partner_id, open_amount FROM (%s) r", receivables)
         )
         return {pid: float(amount or 0.0) for pid, amount in self.env.cr.fetchall()}
 

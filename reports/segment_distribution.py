@@ -373,25 +373,13 @@ class ReportSegmentDistribution(models.AbstractModel):
     @api.model
     def _get_credit_exposure(self, company, source, as_of):
         """Open receivable and overdue amount (as of ``as_of``) per credit grade."""
-        self.env["account.move.line"].flush_model()
+        receivables = self.env["partner.segment.engine"]._receivables_query(
+            company, as_of
+        )
         self.env.cr.execute(
             SQL(
                 """
-                WITH receivables AS (
-                    SELECT COALESCE(rp.commercial_partner_id, l.partner_id) AS partner_id,
-                           SUM(l.amount_residual) AS open_amount,
-                           SUM(l.amount_residual)
-                               FILTER (WHERE l.date_maturity < %(as_of)s
-                                         AND l.amount_residual > 0) AS overdue_amount
-                      FROM account_move_line l
-                      JOIN res_partner rp ON rp.id = l.partner_id
-                      JOIN account_account a ON a.id = l.account_id
-                     WHERE l.company_id = %(company)s
-                       AND l.parent_state = 'posted'
-                       AND a.account_type = 'asset_receivable'
-                       AND NOT l.reconciled
-                  GROUP BY 1
-                )
+                WITH receivables AS (%(receivables)s)
                 SELECT s.credit_grade, COUNT(*),
                        COUNT(*) FILTER (WHERE r.overdue_amount > 0),
                        COALESCE(SUM(r.open_amount), 0), COALESCE(SUM(r.overdue_amount), 0)
@@ -399,8 +387,7 @@ class ReportSegmentDistribution(models.AbstractModel):
              LEFT JOIN receivables r ON r.partner_id = s.id
               GROUP BY s.credit_grade
                 """,
-                as_of=as_of,
-                company=company.id,
+                receivables=receivables,
                 source=source,
             )
         )
