@@ -180,6 +180,11 @@ class PartnerSegmentDemo(models.AbstractModel):
                         "journal_id": journal.id,
                         "invoice_date": invoice_date,
                         "invoice_date_due": invoice_date + timedelta(days=30),
+                        # 增值税专用发票: 10-digit code, 8-digit number
+                        "cn_invoice_kind": "special",
+                        "cn_invoice_code": f"44{invoice_date:%y%m}1130",
+                        "cn_invoice_number": f"{len(vals_list) + 1:08d}",
+                        "cn_invoice_date": invoice_date,
                         "invoice_line_ids": [
                             Command.create(
                                 {
@@ -205,33 +210,30 @@ class PartnerSegmentDemo(models.AbstractModel):
                 active_model="account.move", active_ids=to_pay.ids
             ).create({"group_payment": True})._create_payments()
         # A few credit notes: 10 % back on some paid invoices
-        refunds = to_pay[::9]
-        if refunds:
-            credit_notes = self.env["account.move"].create(
-                [
-                    {
-                        "move_type": "out_refund",
-                        "partner_id": invoice.partner_id.id,
-                        "journal_id": journal.id,
-                        "invoice_date": invoice.invoice_date + timedelta(days=5),
-                        "reversed_entry_id": invoice.id,
-                        "invoice_line_ids": [
-                            Command.create(
-                                {
-                                    "name": "Allowance",
-                                    "quantity": 1,
-                                    "price_unit": round(
-                                        invoice.amount_untaxed * 0.1, 2
-                                    ),
-                                    "tax_ids": [Command.clear()],
-                                }
-                            )
-                        ],
-                    }
-                    for invoice in refunds
-                ]
+        self._create_demo_red_invoices(to_pay[::9])
+
+    @api.model
+    def _create_demo_red_invoices(self, invoices):
+        """Sales allowances (销售折让) of 10 % on some paid invoices, entered as red
+        invoices through the red-invoice wizard, as a user would."""
+        Wizard = self.env["account.move.red.invoice"]
+        for index, invoice in enumerate(invoices):
+            wizard = Wizard.with_context(
+                active_model="account.move", active_ids=invoice.ids
+            ).create(
+                {
+                    "red_reason": "04",
+                    "red_form_number": f"4400{invoice.invoice_date:%Y%m}{index:06d}",
+                    "red_initiator": "seller",
+                    "reversal_mode": "partial",
+                    "date": invoice.invoice_date + timedelta(days=5),
+                }
             )
-            credit_notes.action_post()
+            wizard.line_ids.write({"quantity": 0.0, "amount": 0.0})
+            wizard.line_ids[:1].amount = invoice.currency_id.round(
+                invoice.amount_untaxed * 0.1
+            )
+            wizard.action_confirm()
 
     @api.model
     def _demo_invoice_dates(self, profile, today, rng):

@@ -12,6 +12,14 @@ class TestDemoData(TransactionCase):
             [self.env.ref(f"partner_segment.demo_partner_{i}").id for i in range(44)]
         )
         self.assertTrue(customers[0].invoice_ids)
+        red = self.env["account.move"].search(
+            [("partner_id", "in", customers.ids), ("red_reason", "=", "04")]
+        )
+        self.assertGreater(len(red), 5)
+        self.assertEqual(set(red.mapped("state")), {"posted"})
+        self.assertTrue(
+            all(len(number) == 16 for number in red.mapped("red_form_number"))
+        )
         self.assertEqual(
             set(customers.mapped("scale_class")),
             {"large", "medium", "small", "micro", False},
