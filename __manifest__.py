@@ -38,11 +38,13 @@
         "reports/partner_profile_reports.xml",
         "reports/red_invoice_register_templates.xml",
         "reports/red_invoice_register_reports.xml",
+        "wizards/partner_segment_import_views.xml",
         "views/partner_segment_menus.xml",
     ],
     "assets": {
         "web.assets_tests": [
             "partner_segment/static/tests/tours/red_invoice_tour.js",
+            "partner_segment/static/tests/tours/partner_segment_import_tour.js",
         ],
     },
     "demo": [

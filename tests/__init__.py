@@ -14,3 +14,6 @@ from . import test_red_invoice_tour
 from . import test_segment_report
 from . import test_segment_report_register
 from . import test_segment_report_pdf
+from . import test_import_engine
+from . import test_import
+from . import test_import_tour

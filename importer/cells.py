@@ -1,0 +1,138 @@
+"""Cell values as spreadsheets give them, turned into Python values.
+
+Readers give whatever the file holds: numbers, text (often numbers typed as
+text, with thousands separators or full-width digits), dates as Excel serial
+numbers, datetimes or text.  These functions normalise one cell and raise
+:class:`CellError` with a message key and parameters; the Odoo side turns the
+key into a translated message.
+"""
+
+import datetime
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+# Excel's day zero (1900 date system, with its 1900-02-29 bug absorbed)
+EXCEL_EPOCH = datetime.datetime(1899, 12, 30)
+TEN_THOUSAND = 10000
+
+_SPACES = re.compile(r"\s+")
+_NUMBER_NOISE = re.compile(r"[,\s'_¥￥元]")
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_DATE_TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
+
+
+class CellError(ValueError):
+    """A cell that cannot be read as the column requires.
+
+    ``code`` names the problem (``not_a_number``, ``negative``, ``not_an_integer``,
+    ``not_a_date``); ``params`` fill the message.
+    """
+
+    def __init__(self, code, **params):
+        super().__init__(code, params)
+        self.code = code
+        self.params = params
+
+
+def is_blank(value):
+    """True for an empty cell: None, "" or only spaces."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def to_text(value):
+    """A cell as trimmed text; numbers without a spurious ``.0``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def parse_number(value, *, integer=False, allow_negative=False, scale=1):
+    """A number from a numeric cell or text such as ``1,234.50``, ``１２３`` or ``12.5万``.
+
+    ``scale`` multiplies the value (10,000 for a column in 万元). Negative
+    values (``-5``, ``(5)``) are refused unless ``allow_negative``; ``integer``
+    refuses fractions.  Blank cells give None.
+    """
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise CellError("not_a_number", value=to_text(value))
+    if isinstance(value, int | float):
+        number = Decimal(str(value))
+    else:
+        number = _parse_number_text(str(value))
+    number *= scale
+    if number < 0 and not allow_negative:
+        raise CellError("negative", value=to_text(value))
+    if integer:
+        if number != number.to_integral_value():
+            raise CellError("not_an_integer", value=to_text(value))
+        return int(number)
+    return float(number)
+
+
+def _parse_number_text(text):
+    raw = unicodedata.normalize("NFKC", text).strip()
+    cleaned = _NUMBER_NOISE.sub("", raw)
+    negative = False
+    if cleaned.startswith("(") and cleaned.endswith(")"):
+        negative, cleaned = True, cleaned[1:-1]
+    factor = 1
+    if cleaned.endswith("万"):
+        factor, cleaned = TEN_THOUSAND, cleaned[:-1]
+    if cleaned.endswith("%"):
+        raise CellError("not_a_number", value=raw)
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation:
+        raise CellError("not_a_number", value=raw) from None
+    if not number.is_finite():
+        raise CellError("not_a_number", value=raw)
+    return -number * factor if negative else number * factor
+
+
+def parse_date(value, *, datemode=0):
+    """A date from any form Excel gives: a date/datetime, a serial number or text.
+
+    Text may be ``2024-01-31``, ``2024/1/31``, ``2024.1.31``, ``2024年1月31日``
+    or ``20240131``, optionally followed by a time.  Blank cells give None.
+    ``datemode`` 1 is the 1904 date system of old Mac workbooks.
+    """
+    if is_blank(value):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _from_serial(value, datemode)
+    text = _DATE_TIME_SUFFIX.sub("", to_text(value))
+    match = _DATE_TEXT.match(text) or _DATE_COMPACT.match(text)
+    if match:
+        try:
+            return datetime.date(*(int(part) for part in match.groups()))
+        except ValueError:
+            pass
+    elif re.fullmatch(r"\d+(\.\d+)?", text):
+        return _from_serial(float(text), datemode)
+    raise CellError("not_a_date", value=to_text(value))
+
+
+def _from_serial(number, datemode):
+    if not 1 <= number < 2958466:  # 9999-12-31
+        raise CellError("not_a_date", value=to_text(number))
+    epoch = datetime.datetime(1904, 1, 1) if datemode else EXCEL_EPOCH
+    return (epoch + datetime.timedelta(days=float(number))).date()
+
+
+def normalise_key(value):
+    """Text compared case- and space-insensitively (labels, codes, aliases)."""
+    return _SPACES.sub("", to_text(value)).casefold()

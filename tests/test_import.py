@@ -1,0 +1,465 @@
+import base64
+import io
+import os
+from unittest.mock import patch
+
+import openpyxl
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, tagged
+
+from .common import SegmentCase, make_uscc
+from .data.make_fixtures import USCC_A, USCC_B, USCC_C, USCC_D
+
+DATA = os.path.join(os.path.dirname(__file__), "data")
+
+
+def read(name):
+    with open(os.path.join(DATA, name), "rb") as file:
+        return file.read()
+
+
+def csv_bytes(*rows, encoding="utf-8"):
+    return "\n".join(",".join(str(c) for c in row) for row in rows).encode(encoding)
+
+
+class ImportCase(SegmentCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Import = cls.env["partner.segment.import"].with_user(cls.segment_manager)
+        cls.History = cls.env["partner.segment.history"]
+
+    def wizard(self, filename, content=None, **vals):
+        content = read(filename) if content is None else content
+        return self.Import.create(
+            {"file": base64.b64encode(content), "filename": filename, **vals}
+        )
+
+    def run_import(self, filename, content=None, **vals):
+        wizard = self.wizard(filename, content, **vals)
+        wizard.action_import()
+        return wizard
+
+    def partner(self, ref):
+        return self.Partner.search([("ref", "=", ref)])
+
+    def errors(self, wizard):
+        return [(e.row_number, e.column, e.message) for e in wizard.error_ids]
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerImport(ImportCase):
+    def assert_three_customers(self, wizard):
+        self.assertFalse(self.errors(wizard))
+        self.assertEqual((wizard.state, wizard.written), ("done", True))
+        self.assertEqual(wizard.create_count, 3)
+        first, second, third = (
+            self.partner("FX001"),
+            self.partner("FX002"),
+            self.partner("FX003"),
+        )
+        self.assertEqual(first.name, "广州甲电子有限公司")
+        self.assertEqual(first.vat, USCC_A)
+        self.assertTrue(first.is_company)
+        self.assertEqual(first.country_id, self.cn)
+        self.assertEqual(first.state_id, self.state("GD"))
+        self.assertEqual(first.industry_id, self.industry["C"])
+        self.assertEqual(first.employee_count, 120)
+        self.assertEqual(first.annual_revenue, 5e7)
+        self.assertEqual(first.total_assets, 3e7)
+        self.assertEqual(first.credit_limit, 500000)
+        self.assertEqual(first.email, "a@example.cn")
+        self.assertEqual(
+            (
+                first.scale_class,
+                first.credit_grade,
+                first.value_tier,
+                first.frequency_class,
+            ),
+            ("medium", "AA", "high", "high"),
+        )
+        self.assertEqual(first.region_id, self.region["south"])
+        for dimension in (
+            "scale_class",
+            "credit_grade",
+            "value_tier",
+            "frequency_class",
+            "region_id",
+        ):
+            self.assertTrue(first[f"{dimension}_locked"], dimension)
+        self.assertEqual(first.value_tier_manual, "high")
+        history = self.History.search([("partner_id", "=", first.id)])
+        self.assertEqual(len(history), 5)
+        self.assertEqual(set(history.mapped("source")), {"import"})
+        self.assertEqual(second.employee_count, 1200)
+        self.assertEqual(second.annual_revenue, 1.2e7)
+        self.assertEqual(second.industry_id, self.industry["F52"])
+        self.assertEqual(second.state_id, self.state("SH"))
+        self.assertEqual((second.credit_grade, second.credit_grade_locked), ("B", True))
+        self.assertFalse(second.scale_class_locked)
+        self.assertEqual(third.industry_id, self.industry["I65"])
+        self.assertEqual(third.state_id, self.state("BJ"))
+        self.assertEqual(third.region_id, self.region["north"])
+        self.assertFalse(third.region_id_locked)
+        self.assertEqual(
+            sorted(wizard.result_record_ids), sorted((first | second | third).ids)
+        )
+
+    def test_xlsx(self):
+        wizard = self.run_import("customers.xlsx")
+        self.assert_three_customers(wizard)
+        self.assertEqual(wizard.unknown_columns, "Remarks")
+
+    def test_xls(self):
+        self.assert_three_customers(self.run_import("customers.xls"))
+
+    def test_csv_utf8_with_bom(self):
+        self.assert_three_customers(self.run_import("customers_utf8.csv"))
+
+    def test_csv_gbk(self):
+        self.assert_three_customers(self.run_import("customers_gbk.csv"))
+
+    def test_u8_workbook(self):
+        wizard = self.run_import("u8_customers.xlsx")
+        self.assertFalse(self.errors(wizard))
+        self.assertEqual(wizard.create_count, 2)
+        self.assertIn("客户档案", wizard.sheet_info)
+        self.assertIn("3", wizard.sheet_info)
+        self.assertIn("客户简称", wizard.unknown_columns)
+        shenzhen = self.partner("U8001")
+        self.assertEqual(shenzhen.vat, USCC_D)
+        self.assertEqual(shenzhen.industry_id, self.industry["I65"])
+        self.assertEqual(shenzhen.credit_limit, 200000)
+        self.assertEqual(shenzhen.street, "深圳市南山区科技园")
+        self.assertEqual(shenzhen.credit_grade, "A")
+        self.assertEqual(self.partner("U8002").industry_id, self.industry["H62"])
+
+    def test_header_aliases_case_and_spaces(self):
+        content = csv_bytes(
+            [
+                " NAME * ",
+                "Tax ID",
+                "customer code",
+                "Annual Revenue（万元）",
+                "REGION",
+                "从业人员",
+            ],
+            ["别名公司", USCC_C, "AL1", "12.5", "east", "8"],
+        )
+        wizard = self.run_import("aliases.csv", content)
+        self.assertFalse(self.errors(wizard))
+        partner = self.partner("AL1")
+        self.assertEqual(partner.vat, USCC_C)
+        self.assertEqual(partner.annual_revenue, 125000)
+        self.assertEqual(partner.region_id, self.region["east"])
+        self.assertEqual(partner.employee_count, 8)
+
+    def test_test_writes_nothing_then_import_writes(self):
+        partners, history = self.Partner.search_count([]), self.History.search_count([])
+        with Form(self.Import) as form:
+            form.file = base64.b64encode(read("customers.xlsx"))
+            form.policy = "skip"
+        wizard = form.record
+        wizard.action_test()
+        self.assertEqual(wizard.state, "tested")
+        self.assertEqual(
+            (wizard.create_count, wizard.update_count, wizard.error_count), (3, 0, 0)
+        )
+        self.assertFalse(wizard.written)
+        self.assertEqual(self.Partner.search_count([]), partners)
+        self.assertEqual(self.History.search_count([]), history)
+        wizard.action_import()
+        self.assertEqual(self.Partner.search_count([]), partners + 3)
+
+    def test_reimport_is_unchanged_then_updates(self):
+        self.run_import("customers.xlsx")
+        wizard = self.run_import("customers_gbk.csv")
+        self.assertEqual(
+            (wizard.create_count, wizard.update_count, wizard.unchanged_count),
+            (0, 0, 3),
+        )
+        content = csv_bytes(
+            ["客户名称", "统一社会信用代码", "信用等级"],
+            ["x", USCC_A, "C"],
+            ["y", USCC_B, "C"],
+        )
+        wizard = self.run_import("grades.csv", content)
+        self.assertEqual(wizard.update_count, 2)
+        self.assertEqual(self.partner("FX001").credit_grade, "C")
+        self.assertEqual(self.partner("FX001").name, "x")
+        changes = self.History.search(
+            [
+                ("partner_id", "=", self.partner("FX001").id),
+                ("dimension", "=", "credit_grade"),
+            ]
+        )
+        self.assertEqual(changes.mapped("new_value"), ["C", "AA"])
+        self.assertEqual(changes[0].source, "import")
+
+    def test_locks_survive_reclassification(self):
+        existing = self.company(
+            "已有客户",
+            ref="K1",
+            industry_id=self.industry["C"].id,
+            employee_count=50,
+            annual_revenue=5e6,
+        )
+        self.assertEqual(existing.scale_class, "small")
+        content = csv_bytes(
+            ["客户名称", "客户编码", "客户规模", "信用等级", "地区"],
+            ["已有客户", "K1", "大型", "aaa", "华东"],
+        )
+        wizard = self.run_import("lock.csv", content)
+        self.assertEqual(wizard.update_count, 1)
+        self.assertEqual(
+            (existing.scale_class, existing.scale_class_locked), ("large", True)
+        )
+        self.assertEqual(existing.credit_grade, "AAA")
+        self.env["partner.segment.engine"]._reclassify(self.env.company)
+        existing._segment_recompute(["scale_class", "region_id"])
+        existing.employee_count = 60
+        self.assertEqual(existing.scale_class, "large")
+        self.assertEqual(existing.scale_class_computed, "small")
+        self.assertEqual(existing.credit_grade, "AAA")
+        self.assertEqual(existing.region_id, self.region["east"])
+
+    # ------------------------------------------------------------ matching
+    def test_match_by_uscc_then_code_then_name(self):
+        by_vat = self.company("旧名一", vat=USCC_A)
+        by_ref = self.company("旧名二", ref="R2")
+        by_name = self.company("名称匹配公司")
+        person = self.Partner.create({"name": "名称匹配公司", "is_company": False})
+        content = csv_bytes(
+            ["客户名称", "统一社会信用代码", "客户编码", "城市"],
+            ["新名一", USCC_A, "", "广州"],
+            ["新名二", "", "R2", "深圳"],
+            ["名称匹配公司", USCC_B, "", "北京"],
+        )
+        wizard = self.run_import("match.csv", content)
+        self.assertFalse(self.errors(wizard))
+        self.assertEqual((wizard.update_count, wizard.create_count), (3, 0))
+        self.assertEqual((by_vat.name, by_vat.city), ("新名一", "广州"))
+        self.assertEqual((by_ref.name, by_ref.city), ("新名二", "深圳"))
+        self.assertEqual((by_name.vat, by_name.city), (USCC_B, "北京"))
+        self.assertFalse(person.city)
+
+    def test_multiple_matches_are_an_error(self):
+        self.company("重名公司")
+        self.company("重名公司")
+        self.company("另一家", ref="R9")
+        self.company("又一家", ref="R9")
+        content = csv_bytes(["客户名称", "客户编码"], ["重名公司", ""], ["x", "R9"])
+        partners = self.Partner.search_count([])
+        wizard = self.run_import("multi.csv", content, policy="skip")
+        self.assertEqual(wizard.error_count, 2)
+        self.assertIn("2 customers have the name 重名公司", wizard.error_ids[0].message)
+        self.assertIn("R9", wizard.error_ids[1].message)
+        self.assertEqual(self.Partner.search_count([]), partners)
+
+    def test_conflicting_uscc_is_an_error(self):
+        self.company("代码冲突公司", ref="R5", vat=USCC_A)
+        content = csv_bytes(
+            ["客户名称", "客户编码", "税号"], ["代码冲突公司", "R5", USCC_B]
+        )
+        wizard = self.run_import("conflict.csv", content)
+        self.assertEqual(wizard.error_count, 1)
+        self.assertIn(USCC_A, wizard.error_ids.message)
+
+    def test_update_only_and_create_only(self):
+        self.company("已存在", ref="E1")
+        content = csv_bytes(
+            ["客户名称", "客户编码", "城市"],
+            ["已存在", "E1", "天津"],
+            ["新客户", "N1", "天津"],
+        )
+        wizard = self.run_import("modes.csv", content, mode="update", policy="skip")
+        self.assertEqual(
+            (wizard.update_count, wizard.create_count, wizard.error_count), (1, 0, 1)
+        )
+        self.assertEqual(wizard.error_ids.row_number, 3)
+        self.assertFalse(self.partner("N1"))
+        wizard = self.run_import("modes.csv", content, mode="create", policy="skip")
+        self.assertEqual(
+            (wizard.update_count, wizard.create_count, wizard.error_count), (0, 1, 1)
+        )
+        self.assertEqual(wizard.error_ids.row_number, 2)
+        self.assertTrue(self.partner("N1"))
+
+    # ------------------------------------------------------------ errors
+    def test_all_or_nothing_leaves_the_database_unchanged(self):
+        partners, history = self.Partner.search_count([]), self.History.search_count([])
+        wizard = self.run_import("bad_cells.xlsx")
+        self.assertEqual((wizard.state, wizard.written), ("done", False))
+        self.assertEqual(wizard.error_count, 13)
+        self.assertFalse(wizard.result_record_ids)
+        self.assertEqual(self.Partner.search_count([]), partners)
+        self.assertEqual(self.History.search_count([]), history)
+        self.assertFalse(self.partner("BAD01"))
+
+    def test_skip_errors_writes_exactly_the_valid_rows(self):
+        partners = self.Partner.search_count([])
+        wizard = self.run_import("bad_cells.xlsx", policy="skip")
+        self.assertEqual((wizard.create_count, wizard.error_count), (2, 13))
+        self.assertEqual(self.Partner.search_count([]), partners + 2)
+        self.assertEqual(self.partner("BAD01").vat, USCC_C)
+        last = self.partner("BAD15")
+        self.assertEqual(last.state_id, self.state("GD"))
+        self.assertEqual((last.employee_count, last.annual_revenue), (1000, 25005000))
+        errors = {
+            row: (column, message) for row, column, message in self.errors(wizard)
+        }
+        self.assertEqual(sorted(errors), list(range(3, 16)))
+        self.assertEqual(errors[3][0], "客户名称")
+        self.assertEqual(errors[4][0], "税号")
+        self.assertIn("negative", errors[5][1])
+        self.assertIn("abc is not a number", errors[6][1])
+        self.assertIn("not a whole number", errors[7][1])
+        self.assertIn("Z99", errors[8][1])
+        self.assertEqual(errors[9], ("省", "Province 火星省 does not exist in China."))
+        self.assertIn("巨型", errors[10][1])
+        self.assertIn("月球", errors[11][1])
+        self.assertEqual(errors[12], ("税号", f"{USCC_C} already appears on row 2."))
+        self.assertEqual(errors[13], ("客户编码", "BAD01 already appears on row 2."))
+        self.assertIn("not-an-email", errors[14][1])
+        self.assertIn("(20)", errors[15][1])
+        for ref in ("BAD02", "BAD04", "BAD11", "BAD14"):
+            self.assertFalse(self.partner(ref))
+
+    def test_error_report_holds_the_failed_rows(self):
+        wizard = self.run_import("bad_cells.xlsx", policy="skip")
+        self.assertEqual(wizard.error_filename, "bad_cells-errors.xlsx")
+        sheet = openpyxl.load_workbook(
+            io.BytesIO(base64.b64decode(wizard.error_file))
+        ).active
+        rows = list(sheet.values)
+        self.assertEqual(rows[0][:3], ("客户编码", "客户名称", "税号"))
+        self.assertEqual(rows[0][-2:], ("原行号 Row", "错误 Error"))
+        self.assertEqual(len(rows), 14)
+        self.assertEqual([r[0] for r in rows[1:4]], ["BAD02", "BAD03", "BAD04"])
+        self.assertEqual(rows[3][4], -5)
+        self.assertEqual(rows[3][-2], 5)
+        self.assertIn("negative", rows[3][-1])
+        # fixed and imported again, the report is a valid import file
+        sheet = openpyxl.Workbook().active
+        sheet.append(list(rows[0]))
+        sheet.append(["BAD04", "负数公司", None, "C", 5])
+        buffer = io.BytesIO()
+        sheet.parent.save(buffer)
+        again = self.run_import("bad_cells-errors.xlsx", buffer.getvalue())
+        self.assertFalse(self.errors(again))
+        self.assertEqual(self.partner("BAD04").employee_count, 5)
+        self.assertEqual(again.unknown_columns, "原行号 Row, 错误 Error")
+
+    def test_a_failing_batch_falls_back_to_rows(self):
+        """A row the database refuses fails alone, and is not half written."""
+        Import = self.registry["partner.segment.import"]
+
+        def no_check(wizard, row, country):
+            row.vals["vat"] = row.values["vat"] or False
+            if not row.vals["vat"]:
+                del row.vals["vat"]
+
+        content = csv_bytes(
+            ["客户名称", "客户编码", "税号", "员工人数"],
+            ["好一", "G1", USCC_A, 5],
+            ["坏", "G2", "91440101MA5CXXXX00", 6],
+            ["好二", "G3", "", 7],
+        )
+        with patch.object(Import, "_import_parse_vat", no_check):
+            wizard = self.run_import("fallback.csv", content, policy="skip")
+        self.assertEqual((wizard.create_count, wizard.error_count), (2, 1))
+        self.assertIn(
+            "not a valid Unified Social Credit Code", wizard.error_ids.message
+        )
+        self.assertEqual(wizard.error_ids.row_number, 3)
+        self.assertEqual(self.partner("G1").employee_count, 5)
+        self.assertFalse(self.partner("G2"))
+
+    def test_bad_files_are_refused(self):
+        partners = self.Partner.search_count([])
+        for name, message in (
+            ("corrupt.xlsx", "cannot be read"),
+            ("empty.csv", "is empty"),
+            ("customers.pdf", "unsupported file type"),
+        ):
+            with self.assertRaisesRegex(UserError, message):
+                self.wizard(name).action_test()
+        with self.assertRaisesRegex(UserError, "no sheet has a header row"):
+            self.wizard("x.csv", csv_bytes(["a", "b"], [1, 2])).action_import()
+        with self.assertRaisesRegex(UserError, "Choose a file"):
+            self.Import.create({}).action_test()
+        self.assertEqual(self.Partner.search_count([]), partners)
+
+    # ------------------------------------------------------------ template, access
+    def test_template_round_trip(self):
+        wizard = self.Import.create({})
+        action = wizard.action_download_template()
+        self.assertIn("template_file", action["url"])
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(base64.b64decode(wizard.template_file))
+        )
+        self.assertEqual(workbook.sheetnames, ["客户 Customers", "说明 Instructions"])
+        sheet = workbook.active
+        headers = [c.value for c in sheet[1]]
+        self.assertEqual(headers[1], "客户名称* (Name)")
+        formulas = [v.formula1 for v in sheet.data_validations.dataValidation]
+        self.assertIn('"大型,中型,小型,微型"', formulas)
+        self.assertEqual(sheet.max_row, 3)  # header and two examples
+        sheet.append(
+            [
+                "T001",
+                "模板客户有限公司",
+                make_uscc("91440101MA5CTPL01"),
+                "C",
+                30,
+                2000,
+                None,
+                "中国",
+                "广东",
+                "佛山",
+                None,
+                None,
+                None,
+                None,
+                None,
+                "小型",
+                "A",
+                "低价值",
+                "低频",
+                "华南",
+            ]
+        )
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        imported = self.run_import("filled.xlsx", buffer.getvalue())
+        self.assertFalse(self.errors(imported))
+        self.assertEqual((imported.create_count, imported.sample_count), (1, 2))
+        partner = self.partner("T001")
+        self.assertEqual(partner.annual_revenue, 2e7)
+        self.assertEqual((partner.scale_class, partner.value_tier), ("small", "low"))
+        self.assertFalse(self.Partner.search([("name", "like", "示例")]))
+
+    def test_segment_user_cannot_import(self):
+        Import = self.env["partner.segment.import"].with_user(self.segment_user)
+        with self.assertRaises(AccessError):
+            Import.create({"filename": "customers.xlsx"})
+        wizard = self.wizard("customers.xlsx")
+        with self.assertRaises(AccessError):
+            wizard.with_user(self.segment_user).action_import()
+        self.assertFalse(self.partner("FX001"))
+
+    def test_chinese_labels_when_zh_cn_is_installed(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["partner_segment"], ["zh_CN"])
+        content = csv_bytes(
+            ["客户名称", "客户编码", "客户规模", "地区", "所属行业"],
+            ["中文标签", "ZH1", "大型", "华南", "制造业"],
+        )
+        wizard = self.run_import("zh.csv", content)
+        self.assertFalse(self.errors(wizard))
+        partner = self.partner("ZH1")
+        self.assertEqual(
+            (partner.scale_class, partner.region_id), ("large", self.region["south"])
+        )
+        self.assertEqual(partner.industry_id, self.industry["C"])

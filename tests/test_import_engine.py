@@ -1,0 +1,209 @@
+import datetime
+import io
+import os
+
+import openpyxl
+
+from odoo.tests import BaseCase, tagged
+
+from ..importer.cells import CellError, parse_date, parse_number, to_text
+from ..importer.headers import Column, header_detector, map_headers, normalise_header
+from ..importer.reader import ImportFileError, decode_text, open_table
+from ..importer.report import TemplateColumn, write_error_workbook, write_template
+
+DATA = os.path.join(os.path.dirname(__file__), "data")
+COLUMNS = [
+    Column("ref", ("客户编码", "code")),
+    Column("name", ("客户名称", "name"), required=True),
+    Column("revenue", ("年营业收入", "annual revenue"), amount=True),
+]
+
+
+def read(name):
+    with open(os.path.join(DATA, name), "rb") as file:
+        return file.read()
+
+
+def table_of(content, filename):
+    table = open_table(content, filename, header_detector(COLUMNS))
+    return table, list(table.rows)
+
+
+@tagged("post_install", "-at_install")
+class TestImportCells(BaseCase):
+    """Cell parsing without the ORM."""
+
+    def test_numbers_in_every_spelling(self):
+        self.assertEqual(parse_number("1,234.50"), 1234.5)
+        self.assertEqual(parse_number("１２３"), 123)
+        self.assertEqual(parse_number(" ¥ 2 000 "), 2000)
+        self.assertEqual(parse_number("12.5万"), 125000)
+        self.assertEqual(parse_number(3.0, integer=True), 3)
+        self.assertEqual(parse_number("300", scale=10000), 3000000)
+        self.assertIsNone(parse_number("  "))
+
+    def test_bad_numbers_are_refused(self):
+        for value, code in (
+            ("-5", "negative"),
+            ("(20)", "negative"),
+            (-1, "negative"),
+            ("abc", "not_a_number"),
+            ("10%", "not_a_number"),
+            ("12.5", "not_an_integer"),
+        ):
+            with self.assertRaises(CellError) as caught:
+                parse_number(value, integer=code == "not_an_integer")
+            self.assertEqual(caught.exception.code, code, value)
+        self.assertEqual(parse_number("-5", allow_negative=True), -5)
+
+    def test_dates_in_every_excel_form(self):
+        day = datetime.date(2024, 1, 31)
+        for value in (
+            day,
+            datetime.datetime(2024, 1, 31, 10, 5),
+            45322,
+            "45322",
+            "2024-01-31",
+            "2024/1/31",
+            "2024.1.31",
+            "2024年1月31日",
+            "20240131",
+            "2024-01-31 08:00:00",
+        ):
+            self.assertEqual(parse_date(value), day, value)
+        self.assertEqual(parse_date(43860, datemode=1), datetime.date(2024, 1, 31))
+        with self.assertRaises(CellError):
+            parse_date("2024-02-30")
+        with self.assertRaises(CellError):
+            parse_date("tomorrow")
+
+    def test_text(self):
+        self.assertEqual(to_text(12.0), "12")
+        self.assertEqual(to_text(" ＡＢＣ "), "ABC")
+
+
+@tagged("post_install", "-at_install")
+class TestImportHeaders(BaseCase):
+    def test_normalise(self):
+        self.assertEqual(normalise_header(" Annual  Revenue *"), ("annualrevenue", 1))
+        self.assertEqual(normalise_header("年营业收入（万元）*"), ("年营业收入", 10000))
+        self.assertEqual(normalise_header("年营业收入万元"), ("年营业收入", 10000))
+        self.assertEqual(normalise_header("*客户名称"), ("客户名称", 1))
+
+    def test_map_aliases_units_unknown(self):
+        mapping = map_headers(
+            ["客户编码*", " NAME ", "年营业收入(万元)", "备注", None, "Code"], COLUMNS
+        )
+        self.assertEqual(mapping.index, {"ref": 0, "name": 1, "revenue": 2})
+        self.assertEqual(mapping.scale, {"revenue": 10000})
+        self.assertEqual(mapping.unknown, ["备注"])
+        self.assertEqual(mapping.duplicates, ["ref"])
+        self.assertEqual(
+            mapping.extract(["C1", "甲"]), {"ref": "C1", "name": "甲", "revenue": None}
+        )
+
+    def test_bilingual_template_header(self):
+        mapping = map_headers(
+            ["客户名称* (Name)", "Annual revenue (年营业收入)"], COLUMNS
+        )
+        self.assertEqual(mapping.index, {"name": 0, "revenue": 1})
+
+    def test_header_row_needs_the_required_columns(self):
+        is_header = header_detector(COLUMNS)
+        self.assertTrue(is_header(["客户编码", "客户名称*"]))
+        self.assertFalse(is_header(["客户编码", "备注"]))
+        self.assertFalse(is_header(["客户档案导入说明"]))
+
+
+@tagged("post_install", "-at_install")
+class TestImportReader(BaseCase):
+    def test_csv_encodings_are_detected(self):
+        text = "客户名称,年营业收入\n甲公司,100\n"
+        for content in (
+            text.encode("utf-8"),
+            text.encode("utf-8-sig"),
+            text.encode("gbk"),
+            text.encode("utf-16"),
+        ):
+            self.assertEqual(decode_text(content), text)
+            _table, rows = table_of(content, "x.csv")
+            self.assertEqual(rows, [(2, ["甲公司", "100"])])
+
+    def test_csv_semicolons_and_title_row(self):
+        content = "客户清单;;\n\nname;code\nA;1\n".encode()
+        table, rows = table_of(content, "x.csv")
+        self.assertEqual(table.header_row, 3)
+        self.assertEqual(rows, [(4, ["A", "1"])])
+
+    def test_fixture_files(self):
+        for name, header_row, count in (
+            ("customers_gbk.csv", 1, 3),
+            ("customers.xls", 1, 3),
+            ("customers.xlsx", 1, 3),
+            ("u8_customers.xlsx", 3, 2),
+        ):
+            table, rows = table_of(read(name), name)
+            self.assertEqual(table.header_row, header_row, name)
+            self.assertEqual(len([r for r in rows if any(r[1])]), count, name)
+        table, _rows = table_of(read("u8_customers.xlsx"), "u8.xlsx")
+        self.assertEqual(table.sheet, "客户档案")
+        self.assertEqual(table.skipped_sheets, ["填写说明"])
+
+    def test_bad_files(self):
+        for content, filename, code in (
+            (b"", "a.xlsx", "empty"),
+            (b"  \r\n", "a.csv", "empty"),
+            (read("corrupt.xlsx"), "corrupt.xlsx", "corrupt"),
+            (b"%PDF-1.4", "a.pdf", "unsupported_format"),
+            (
+                b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+                + "EncryptedPackage".encode("utf-16-le"),
+                "a.xlsx",
+                "encrypted",
+            ),
+            (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "a.xls", "corrupt"),
+            (b"a,b\n1,2\n", "a.csv", "no_header"),
+        ):
+            with self.assertRaises(ImportFileError) as caught:
+                table_of(content, filename)
+            self.assertEqual(caught.exception.code, code, filename)
+
+
+@tagged("post_install", "-at_install")
+class TestImportReport(BaseCase):
+    def test_error_workbook_keeps_the_rows(self):
+        content = write_error_workbook(
+            ["name", "code"],
+            [(3, ["=cmd()", 1], "bad"), (7, ["B"], "worse")],
+            "Row",
+            "Error",
+            "Sheet1",
+        )
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+        self.assertEqual(
+            list(sheet.values),
+            [
+                ("name", "code", "Row", "Error"),
+                ("=cmd()", 1, 3, "bad"),
+                ("B", None, 7, "worse"),
+            ],
+        )
+        self.assertEqual(sheet["A2"].data_type, "s")
+
+    def test_template(self):
+        content = write_template(
+            [
+                TemplateColumn("名称* (Name)", required=True),
+                TemplateColumn("规模", choices=("大", "小")),
+            ],
+            [("示例", "大")],
+            ["line 1"],
+            "Data",
+            "Help",
+        )
+        workbook = openpyxl.load_workbook(io.BytesIO(content))
+        self.assertEqual(workbook.sheetnames, ["Data", "Help"])
+        data = workbook["Data"]
+        self.assertEqual(list(data.values), [("名称* (Name)", "规模"), ("示例", "大")])
+        validations = data.data_validations.dataValidation
+        self.assertEqual(validations[0].formula1, '"大,小"')

@@ -1,0 +1,423 @@
+import base64
+import logging
+
+import psycopg2
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..importer.cells import CellError, is_blank
+from ..importer.headers import header_detector, map_headers
+from ..importer.reader import ImportFileError, open_table
+from ..importer.report import write_error_workbook, write_template
+from ..importer.rows import ImportResult, ImportRow, batched
+
+_logger = logging.getLogger(__name__)
+
+MAX_ERROR_LINES = 1000  # shown on screen; the error report has every row
+
+
+class PartnerSegmentImportMixin(models.AbstractModel):
+    """The import engine: upload, Test, Import, result, error report, template.
+
+    A file becomes rows (``importer.reader``), the header row is mapped to
+    column keys (``importer.headers``), every row is parsed and validated,
+    matched in batches and applied in batches inside savepoints.  Test runs
+    the same path and rolls it back.  An import kind is a specification that
+    inherits this mixin and implements the ``_import_*`` hooks marked
+    "specification" below: columns, row parsing, matching, applying, template.
+    """
+
+    _name = "partner.segment.import.mixin"
+    _description = "Spreadsheet Import Engine"
+
+    _import_batch_size = 1000
+
+    file = fields.Binary(attachment=False)
+    filename = fields.Char()
+    policy = fields.Selection(
+        [("all", "All or nothing"), ("skip", "Skip rows with errors")],
+        string="On Errors",
+        required=True,
+        default="all",
+        help="All or nothing: any error and nothing is written. Skip rows with "
+        "errors: valid rows are written, each bad row is reported.",
+    )
+    state = fields.Selection(
+        [("upload", "Upload"), ("tested", "Tested"), ("done", "Done")],
+        default="upload",
+        required=True,
+    )
+    create_count = fields.Integer("To Create", readonly=True)
+    update_count = fields.Integer("To Update", readonly=True)
+    created_count = fields.Integer("Created", related="create_count")
+    updated_count = fields.Integer("Updated", related="update_count")
+    unchanged_count = fields.Integer("Unchanged", readonly=True)
+    error_count = fields.Integer("Rows with Errors", readonly=True)
+    sample_count = fields.Integer("Example Rows Ignored", readonly=True)
+    written = fields.Boolean(readonly=True)
+    sheet_info = fields.Char("Read From", readonly=True)
+    unknown_columns = fields.Char(
+        "Ignored Columns", readonly=True, help="Columns of the file that no field uses."
+    )
+    error_ids = fields.One2many(
+        "partner.segment.import.error",
+        "res_id",
+        string="Errors",
+        domain=lambda self: [("res_model", "=", self._name)],
+        readonly=True,
+    )
+    error_file = fields.Binary("Error Report", attachment=False, readonly=True)
+    error_filename = fields.Char(readonly=True)
+    template_file = fields.Binary(attachment=False, readonly=True)
+    template_filename = fields.Char(readonly=True)
+    result_record_ids = fields.Json(readonly=True)
+
+    # ------------------------------------------------------------ actions
+    def action_test(self):
+        """Check every row and show what an import would do, writing nothing."""
+        self.ensure_one()
+        self._import_run(dry_run=True)
+        return self._import_reopen()
+
+    def action_import(self):
+        """Check every row and write them, following the error policy."""
+        self.ensure_one()
+        self._import_run(dry_run=False)
+        return self._import_reopen()
+
+    def action_reset(self):
+        self.ensure_one()
+        self.error_ids.unlink()
+        self.write({"state": "upload", "error_file": False, "written": False})
+        return self._import_reopen()
+
+    def action_download_template(self):
+        """A blank template with the columns, drop-downs, instructions and examples."""
+        self.ensure_one()
+        self._import_check_access()
+        columns, examples, instructions = self._import_template()
+        content = write_template(
+            columns,
+            examples,
+            instructions,
+            self._import_template_sheet_title(),
+            "说明 Instructions",
+        )
+        self.write(
+            {
+                "template_file": base64.b64encode(content),
+                "template_filename": self._import_template_filename(),
+            }
+        )
+        return self._import_download("template_file", self.template_filename)
+
+    def action_download_errors(self):
+        self.ensure_one()
+        return self._import_download("error_file", self.error_filename)
+
+    def action_open_records(self):
+        """The records the import created or updated."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Imported Records"),
+            "res_model": self._import_target_model(),
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": [("id", "in", self.result_record_ids or [])],
+            "target": "current",
+        }
+
+    # ------------------------------------------------------------ the run
+    def _import_run(self, dry_run):
+        """Read, validate, match and apply every row; store the result on the wizard.
+
+        The whole run sits in a savepoint that is rolled back for a Test and for
+        an all-or-nothing import with errors.  Each batch is applied in its own
+        savepoint; a batch that fails is applied again row by row, each in a
+        savepoint, so that a row is written whole or not at all and the failing
+        rows are named.
+        """
+        self._import_check_access()
+        table = self._import_open()
+        header_map = map_headers(table.headers, self._import_columns())
+        context = self._import_prepare(header_map)
+        result = ImportResult()
+        savepoint = self.env.cr.savepoint()
+        try:
+            for chunk in batched(table.rows, self._import_batch_size):
+                rows = self._import_parse_chunk(chunk, header_map, context, result)
+                self._import_check_duplicates(rows, context)
+                self._import_match([r for r in rows if not r.errors], context)
+                self._import_apply_batch(rows, context)
+                result.add(rows)
+        except ImportFileError as error:
+            savepoint.close(rollback=True)
+            raise UserError(self._import_file_error_message(error)) from None
+        except Exception:
+            savepoint.close(rollback=True)
+            raise
+        finally:
+            table.close()
+        rollback = dry_run or (self.policy == "all" and bool(result.failed))
+        savepoint.close(rollback=rollback)
+        self._import_store_result(result, table, header_map, dry_run, not rollback)
+
+    def _import_open(self):
+        if not self.file and self.filename:
+            raise UserError(
+                self.env._("%(filename)s is empty.", filename=self.filename)
+            )
+        if not self.file:
+            raise UserError(self.env._("Choose a file to import."))
+        content = base64.b64decode(self.file)
+        try:
+            return open_table(
+                content, self.filename or "", header_detector(self._import_columns())
+            )
+        except ImportFileError as error:
+            raise UserError(self._import_file_error_message(error)) from None
+
+    def _import_parse_chunk(self, chunk, header_map, context, result):
+        rows = []
+        for number, cells in chunk:
+            if all(is_blank(c) for c in cells):
+                continue
+            row = ImportRow(number, cells, header_map.extract(cells))
+            if self._import_is_sample_row(row):
+                result.samples += 1
+                continue
+            self._import_parse_row(row, header_map, context)
+            rows.append(row)
+        return rows
+
+    def _import_check_duplicates(self, rows, context):
+        """A key (e.g. USCC, code) seen on an earlier row makes the later row an error."""
+        seen = context.setdefault("_seen_keys", {})
+        for row in rows:
+            for column, key in self._import_row_keys(row):
+                first = seen.setdefault((column, key), row.number)
+                if first != row.number:
+                    row.error(
+                        column,
+                        self.env._(
+                            "%(value)s already appears on row %(row)s.",
+                            value=key,
+                            row=first,
+                        ),
+                    )
+
+    def _import_apply_batch(self, rows, context):
+        valid = [r for r in rows if not r.errors]
+        if not valid:
+            return
+        try:
+            with self.env.cr.savepoint():
+                self._import_apply(valid, context)
+            return
+        except (UserError, psycopg2.Error) as error:
+            _logger.info("import batch failed, retrying row by row: %s", error)
+        for row in valid:
+            row.outcome, row.record_id = "", 0
+            try:
+                with self.env.cr.savepoint():
+                    self._import_apply([row], context)
+            except (UserError, psycopg2.Error) as error:
+                row.outcome, row.record_id = "", 0
+                row.error(None, self._import_exception_message(error))
+
+    def _import_store_result(self, result, table, header_map, dry_run, written):
+        self.error_ids.unlink()
+        headers = table.headers
+        lines = []
+        for row in result.failed[:MAX_ERROR_LINES]:
+            for column, message in row.errors:
+                lines.append(
+                    {
+                        "res_model": self._name,
+                        "res_id": self.id,
+                        "row_number": row.number,
+                        "column": self._import_column_title(
+                            column, header_map, headers
+                        ),
+                        "message": message,
+                    }
+                )
+        self.env["partner.segment.import.error"].create(lines)
+        error_file = False
+        if result.failed:
+            error_file = base64.b64encode(
+                write_error_workbook(
+                    headers,
+                    (
+                        (r.number, r.cells, "; ".join(m for _c, m in r.errors))
+                        for r in result.failed
+                    ),
+                    "原行号 Row",
+                    "错误 Error",
+                    table.sheet or "Errors",
+                )
+            )
+        stem = (self.filename or "import").rsplit(".", 1)[0]
+        self.write(
+            {
+                "state": "tested" if dry_run else "done",
+                "written": written,
+                "create_count": result.created,
+                "update_count": result.updated,
+                "unchanged_count": result.unchanged,
+                "error_count": len(result.failed),
+                "sample_count": result.samples,
+                "sheet_info": self.env._(
+                    "Sheet %(sheet)s, header on row %(row)s",
+                    sheet=table.sheet,
+                    row=table.header_row,
+                ),
+                "unknown_columns": ", ".join(header_map.unknown),
+                "error_file": error_file,
+                "error_filename": f"{stem}-errors.xlsx" if error_file else False,
+                "result_record_ids": result.record_ids if written else [],
+            }
+        )
+
+    # ------------------------------------------------------------ helpers
+    def _import_check_access(self):
+        """The import writes what the specification says: its managers only."""
+        group = self._import_group()
+        if not self.env.user.has_group(group):
+            raise AccessError(self.env._("Only Customer Segments managers may import."))
+
+    def _import_reopen(self):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": self.env.context,
+        }
+
+    def _import_download(self, field, filename):
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self._name}/{self.id}/{field}/{filename}?download=true",
+            "target": "self",
+        }
+
+    @api.model
+    def _import_column_title(self, column, header_map, headers):
+        if column is None or column not in header_map.index:
+            return ""
+        value = headers[header_map.index[column]]
+        return str(value).strip() if value is not None else column
+
+    def _import_file_error_message(self, error):
+        code, filename = error.code, error.params.get("filename") or ""
+        if code == "unsupported_format":
+            return self.env._(
+                "%(filename)s: unsupported file type. Import an Excel workbook "
+                "(.xlsx, .xls) or a CSV file.",
+                filename=filename,
+            )
+        if code == "empty":
+            return self.env._("%(filename)s is empty.", filename=filename)
+        if code == "encrypted":
+            return self.env._(
+                "%(filename)s is protected by a password. Remove the password in "
+                "Excel and import it again.",
+                filename=filename,
+            )
+        if code == "encoding":
+            return self.env._(
+                "%(filename)s: the text is neither UTF-8 nor GBK. Save the CSV "
+                "again as UTF-8.",
+                filename=filename,
+            )
+        if code == "no_header":
+            return self.env._(
+                "%(filename)s: no sheet has a header row with the required columns "
+                "(%(columns)s) in its first %(rows)s rows.",
+                filename=filename,
+                columns=", ".join(self._import_required_titles()),
+                rows=error.params.get("rows", ""),
+            )
+        return self.env._(
+            "%(filename)s cannot be read: the file is damaged or not what its "
+            "name says.",
+            filename=filename,
+        )
+
+    def _import_cell_error_message(self, error):
+        value = error.params.get("value", "")
+        if error.code == "negative":
+            return self.env._("%(value)s: negative numbers are refused.", value=value)
+        if error.code == "not_an_integer":
+            return self.env._("%(value)s is not a whole number.", value=value)
+        if error.code == "not_a_date":
+            return self.env._("%(value)s is not a date.", value=value)
+        return self.env._("%(value)s is not a number.", value=value)
+
+    def _import_exception_message(self, error):
+        if isinstance(error, UserError):
+            return error.args[0]
+        return self.env._("The database refused the row: %(error)s", error=str(error))
+
+    def _import_parse_cell(self, row, column, parser, *args, **kwargs):
+        """``parser(raw, ...)`` on a cell; a :class:`CellError` becomes a row error."""
+        try:
+            return parser(row.values.get(column), *args, **kwargs)
+        except CellError as error:
+            row.error(column, self._import_cell_error_message(error))
+            return None
+
+    # ------------------------------------------------------------ specification
+    def _import_group(self):
+        """XML id of the group allowed to import."""
+        return "partner_segment.partner_segment_group_manager"
+
+    def _import_target_model(self):
+        """Model the records are created in (for "Open" after the import)."""
+        raise NotImplementedError
+
+    def _import_columns(self):
+        """:class:`~..importer.headers.Column` list of this import kind."""
+        raise NotImplementedError
+
+    def _import_required_titles(self):
+        return [c.aliases[0] for c in self._import_columns() if c.required]
+
+    def _import_prepare(self, header_map):
+        """Lookup tables for the whole run (read once); returns a dict."""
+        return {}
+
+    def _import_is_sample_row(self, row):
+        """True for the template's example rows, which are skipped."""
+        return False
+
+    def _import_parse_row(self, row, header_map, context):
+        """Fill ``row.vals`` from ``row.values``; report problems with ``row.error``."""
+        raise NotImplementedError
+
+    def _import_row_keys(self, row):
+        """[(column, key)]: values that must not appear on two rows of a file."""
+        return []
+
+    def _import_match(self, rows, context):
+        """Set ``row.match`` (or an error) for a batch, with one search per key kind."""
+        raise NotImplementedError
+
+    def _import_apply(self, rows, context):
+        """Create or write the rows (a batch, or one row); set outcome and record_id."""
+        raise NotImplementedError
+
+    def _import_template(self):
+        """(columns, examples, instructions) of the downloadable template."""
+        raise NotImplementedError
+
+    def _import_template_sheet_title(self):
+        return "Data"
+
+    def _import_template_filename(self):
+        return "import_template.xlsx"
