@@ -13,7 +13,9 @@ LINE = re.compile(
 )
 # Core warnings about the machine, not the addon: Debian's wkhtmltopdf is built
 # without the patched Qt, and says so on every PDF.
-IGNORED = re.compile(r"^wkhtmltopdf: The switch --\S+ is not support using unpatched qt")
+IGNORED = re.compile(
+    r"^wkhtmltopdf: The switch --\S+ is not support using unpatched qt"
+)
 
 
 def main(path, odoo_rc):
