@@ -39,6 +39,7 @@
         "reports/red_invoice_register_templates.xml",
         "reports/red_invoice_register_reports.xml",
         "wizards/partner_segment_import_views.xml",
+        "wizards/account_move_red_import_views.xml",
         "views/partner_segment_menus.xml",
     ],
     "assets": {

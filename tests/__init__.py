@@ -17,3 +17,4 @@ from . import test_segment_report_pdf
 from . import test_import_engine
 from . import test_import
 from . import test_import_tour
+from . import test_red_import

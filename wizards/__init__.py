@@ -4,3 +4,4 @@ from . import red_invoice_register_report
 from . import partner_segment_import_error
 from . import partner_segment_import_mixin
 from . import partner_segment_import
+from . import account_move_red_import

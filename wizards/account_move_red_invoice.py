@@ -188,11 +188,27 @@ class AccountMoveRedInvoice(models.TransientModel):
 
     def _check_red_data(self):
         self.ensure_one()
+        self._check_red_form_number()
+        if self.cn_invoice_kind in DIGITAL_KINDS:
+            self._check_confirmation_form(self._red_form_state_labels())
+        if self.red_form_number:
+            used = self._get_used_red_forms(
+                [self.red_form_number], self.move_id.company_id
+            )
+            if used:
+                raise UserError(self._red_form_used_message(*used[0]))
+        if self.reversal_mode == "partial":
+            self._check_partial_allowed()
+            self.line_ids._check_amounts()
+
+    def _red_form_state_labels(self):
+        return dict(self._fields["red_form_state"]._description_selection(self.env))
+
+    def _check_red_form_number(self):
+        """The form number a red invoice of this kind needs, well formed."""
+        self.ensure_one()
         move = self.move_id
         number = self.red_form_number or ""
-        state_label = dict(
-            self._fields["red_form_state"]._description_selection(self.env)
-        )
         if self.cn_invoice_kind == "special":
             if not number:
                 raise UserError(
@@ -218,36 +234,39 @@ class AccountMoveRedInvoice(models.TransientModel):
                     number=number,
                 )
             )
-        if self.cn_invoice_kind in DIGITAL_KINDS:
-            self._check_confirmation_form(state_label)
-        if number:
-            other = self.env["account.move"].search(
-                [
-                    ("red_form_number", "=", number),
-                    ("company_id", "=", move.company_id.id),
-                    ("state", "!=", "cancel"),
-                ],
-                limit=1,
+
+    def _check_partial_allowed(self):
+        self.ensure_one()
+        if not self.partial_allowed:
+            raise UserError(
+                self.env._(
+                    "Company %(company)s reverses invoices in full for reason 01 "
+                    "(invoicing error): a partial red invoice is not allowed.",
+                    company=self.move_id.company_id.display_name,
+                )
             )
-            if other:
-                raise UserError(
-                    self.env._(
-                        "Form number %(number)s is already used by red invoice "
-                        "%(other)s: one red invoice per form.",
-                        number=number,
-                        other=other.display_name,
-                    )
-                )
-        if self.reversal_mode == "partial":
-            if not self.partial_allowed:
-                raise UserError(
-                    self.env._(
-                        "Company %(company)s reverses invoices in full for reason 01 "
-                        "(invoicing error): a partial red invoice is not allowed.",
-                        company=move.company_id.display_name,
-                    )
-                )
-            self.line_ids._check_amounts()
+
+    @api.model
+    def _get_used_red_forms(self, numbers, company):
+        """Red invoices (not cancelled) of ``company`` that already use one of the
+        form ``numbers``, in one search: ``[(number, move)]``."""
+        moves = self.env["account.move"].search(
+            [
+                ("red_form_number", "in", list(numbers)),
+                ("company_id", "=", company.id),
+                ("state", "!=", "cancel"),
+            ]
+        )
+        return [(move.red_form_number, move) for move in moves]
+
+    @api.model
+    def _red_form_used_message(self, number, other):
+        return self.env._(
+            "Form number %(number)s is already used by red invoice "
+            "%(other)s: one red invoice per form.",
+            number=number,
+            other=other.display_name,
+        )
 
     def _check_confirmation_form(self, state_label):
         state = self.red_form_state
@@ -292,6 +311,13 @@ class AccountMoveRedInvoice(models.TransientModel):
 
     def _create_red_invoice(self):
         self.ensure_one()
+        return self.move_id._reverse_moves(
+            [self._prepare_red_reversal_vals()], cancel=False
+        )
+
+    def _prepare_red_reversal_vals(self):
+        """Values given to ``_reverse_moves`` for this red invoice."""
+        self.ensure_one()
         vals = self._prepare_red_invoice_vals()
         if self.reversal_mode == "partial" or self.move_id.red_invoice_count:
             # Only what remains (or what was entered): the lines are given, so
@@ -299,7 +325,7 @@ class AccountMoveRedInvoice(models.TransientModel):
             vals["line_ids"] = [
                 Command.create(line_vals) for line_vals in self._prepare_red_lines()
             ]
-        return self.move_id._reverse_moves([vals], cancel=False)
+        return vals
 
     def _prepare_red_invoice_vals(self):
         """Default values of the red invoice, as account.move.reversal gives them

@@ -1,0 +1,639 @@
+import re
+from collections import defaultdict
+
+from odoo import Command, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..importer.cells import normalise_key, parse_date, parse_number, to_text
+from ..importer.headers import Column
+from ..importer.report import TemplateColumn
+from ..importer.rows import CREATE, batched
+from ..models.account_move import DIGITAL_KINDS
+
+COLUMNS = [
+    Column("kind", ("发票种类", "发票类型", "原发票种类", "kind", "invoice kind")),
+    Column(
+        "blue_code",
+        ("原发票代码", "原蓝字发票代码", "蓝字发票代码", "blue code", "original code"),
+    ),
+    Column(
+        "blue_number",
+        (
+            "原发票号码",
+            "原蓝字发票号码",
+            "蓝字发票号码",
+            "blue number",
+            "original number",
+            "original invoice",
+        ),
+        required=True,
+    ),
+    Column(
+        "blue_date",
+        ("原开票日期", "蓝字开票日期", "原发票日期", "blue date", "original date"),
+    ),
+    Column("reason", ("冲红原因", "红冲原因", "reason", "red reason"), required=True),
+    Column(
+        "form_number",
+        (
+            "红字信息表编号/确认单编号",
+            "红字信息表编号",
+            "信息表编号",
+            "确认单编号",
+            "红字发票信息确认单编号",
+            "form number",
+        ),
+    ),
+    Column("form_state", ("确认单状态", "form state", "confirmation state")),
+    Column("mode", ("全额/部分", "全额部分", "冲红方式", "full/partial", "mode")),
+    Column("amount", ("冲红金额", "红冲金额", "amount", "red amount")),
+    Column("tax", ("冲红税额", "红冲税额", "tax", "red tax")),
+    Column("date", ("冲红日期", "红冲日期", "开票日期", "date", "red date")),
+]
+# Chinese and English names of the kinds, reasons and modes (normalised on use)
+KIND_ALIASES = {
+    "special": ("专票", "专用发票", "增值税专用发票", "special"),
+    "normal": ("普票", "普通发票", "增值税普通发票", "normal", "ordinary"),
+    "digital_special": (
+        "数电专票",
+        "全电专票",
+        "数电发票(增值税专用发票)",
+        "电子发票(增值税专用发票)",
+        "digital special",
+    ),
+    "digital_normal": (
+        "数电普票",
+        "全电普票",
+        "数电发票(普通发票)",
+        "电子发票(普通发票)",
+        "digital normal",
+        "digital ordinary",
+    ),
+}
+REASON_ALIASES = {
+    "01": ("开票有误", "invoicing error"),
+    "02": ("销货退回", "sales return"),
+    "03": ("服务中止", "service stopped"),
+    "04": ("销售折让", "sales allowance"),
+}
+FORM_STATE_ALIASES = {
+    "01": ("无需确认",),
+    "02": ("销方录入待购方确认", "待购方确认"),
+    "03": ("购方录入待销方确认", "待销方确认"),
+    "04": ("购销双方已确认", "已确认"),
+}
+MODE_ALIASES = {
+    "full": ("全额", "全部", "全额冲红", "full"),
+    "partial": ("部分", "部分冲红", "partial"),
+}
+LEADING_CODE = re.compile(r"^0?([1-9])(?!\d)")
+SAMPLE_MARKERS = ("示例", "example")
+TAX_TOLERANCE = 0.01
+
+
+def _alias_table(aliases):
+    return {
+        normalise_key(text): value
+        for value, texts in aliases.items()
+        for text in (value, *texts)
+    }
+
+
+class AccountMoveRedImport(models.TransientModel):
+    """Red-letter invoices (红字发票) from a spreadsheet, in batch.
+
+    The red-invoice specification of the import engine
+    (``partner.segment.import.mixin``): each row names a posted customer
+    invoice and what to reverse; rows are checked with the single entry's
+    rules (``account.move.red.invoice``), rows against one invoice are summed
+    against its remaining amount, and the credit notes are made by the same
+    reversal as the single entry.
+    """
+
+    _name = "account.move.red.import"
+    _inherit = "partner.segment.import.mixin"
+    _description = "Red Invoice Import"
+
+    # _reverse_moves is called on this many invoices at a time (bench/README.md)
+    _red_reverse_batch_size = 50
+
+    # ------------------------------------------------------------ specification
+    def _import_group(self):
+        return "account.group_account_invoice"
+
+    def _import_check_access(self):
+        if not self.env.user.has_group(self._import_group()):
+            raise AccessError(
+                self.env._("Only users with invoicing rights may import red invoices.")
+            )
+
+    def _import_target_model(self):
+        return "account.move"
+
+    def _import_columns(self):
+        return COLUMNS
+
+    def _import_required_titles(self):
+        return ["原发票号码 / Original number", "冲红原因 / Reason"]
+
+    def _import_is_sample_row(self, row):
+        number = normalise_key(row.values.get("blue_number"))
+        return number.startswith(SAMPLE_MARKERS)
+
+    def _import_prepare(self, header_map):
+        return {
+            "kinds": _alias_table(KIND_ALIASES),
+            "reasons": _alias_table(REASON_ALIASES),
+            "form_states": _alias_table(FORM_STATE_ALIASES),
+            "modes": _alias_table(MODE_ALIASES),
+            "today": fields.Date.context_today(self),
+        }
+
+    def _import_parse_row(self, row, header_map, context):
+        vals = row.vals
+        vals["blue_number"] = re.sub(r"\s", "", to_text(row.values.get("blue_number")))
+        if not vals["blue_number"]:
+            row.error(
+                "blue_number", self.env._("The original invoice number is required.")
+            )
+        vals["blue_code"] = re.sub(r"\s", "", to_text(row.values.get("blue_code")))
+        vals["form_number"] = re.sub(r"\s", "", to_text(row.values.get("form_number")))
+        vals["kind"] = self._import_parse_choice(row, "kind", context["kinds"])
+        vals["reason"] = self._import_parse_code(row, "reason", context["reasons"], 4)
+        if not vals["reason"] and not row.errors:
+            row.error("reason", self.env._("The reason (01 to 04) is required."))
+        vals["form_state"] = self._import_parse_code(
+            row, "form_state", context["form_states"], 9
+        )
+        vals["blue_date"] = self._import_parse_cell(row, "blue_date", parse_date)
+        vals["date"] = (
+            self._import_parse_cell(row, "date", parse_date) or context["today"]
+        )
+        for key in ("amount", "tax"):
+            value = self._import_parse_cell(row, key, parse_number, allow_negative=True)
+            vals[key] = abs(value) if value is not None else None
+        mode = self._import_parse_choice(row, "mode", context["modes"])
+        vals["mode"] = mode or ("partial" if vals["amount"] else "full")
+        if vals["mode"] == "partial" and not vals["amount"]:
+            row.error(
+                "amount",
+                self.env._(
+                    "A partial red invoice needs the untaxed amount to reverse."
+                ),
+            )
+
+    def _import_row_keys(self, row):
+        number = row.vals.get("form_number")
+        return [("form_number", number)] if number else []
+
+    def _import_match(self, rows, context):
+        """Find every row's invoice with one search, check the row as the single
+        entry would, and sum the rows of one invoice against what remains."""
+        if not rows:
+            return
+        blues = self._import_find_blues(rows)
+        blues.invoice_line_ids.mapped("red_remaining_amount")  # one grouped query
+        by_number, by_name = defaultdict(list), {}
+        for blue in blues:
+            if blue.cn_invoice_number:
+                by_number[blue.cn_invoice_number].append(blue)
+            by_name[blue.name] = blue
+        used_forms = dict(
+            self.env["account.move.red.invoice"]._get_used_red_forms(
+                {r.vals["form_number"] for r in rows if r.vals["form_number"]},
+                self.env.company,
+            )
+        )
+        reserved = defaultdict(list)  # blue id: [(row number, amount)]
+        reserved_lines = defaultdict(float)  # blue line id: amount
+        for row in rows:
+            blue = self._import_match_blue(row, by_number, by_name)
+            if not blue:
+                continue
+            wizard = self._import_check_red_row(row, blue, used_forms)
+            if row.errors:
+                continue
+            self._import_allot(row, blue, wizard, reserved, reserved_lines)
+
+    def _import_apply(self, rows, context):
+        moves = self.env["account.move"].with_context(
+            tracking_disable=True, mail_create_nolog=True, mail_notrack=True
+        )
+        wizards = self.env["account.move.red.invoice"]
+        credit_notes = moves
+        for chunk in batched(rows, self._red_reverse_batch_size):
+            blues = moves.browse([r.vals["blue_id"] for r in chunk])
+            vals_list = [
+                wizards.new(r.vals["wizard"])._prepare_red_reversal_vals()
+                for r in chunk
+            ]
+            credit_notes |= blues._reverse_moves(vals_list, cancel=False)
+        credit_notes.filtered(lambda m: not m._get_red_post_error()).action_post()
+        for row, credit_note in zip(rows, credit_notes, strict=True):
+            row.outcome, row.record_id = CREATE, credit_note.id
+
+    def _import_template(self):
+        columns = [
+            TemplateColumn(
+                "发票种类 (Kind)", choices=("专票", "普票", "数电专票", "数电普票")
+            ),
+            TemplateColumn("原发票代码 (Original code)", text=True, width=16),
+            TemplateColumn(
+                "原发票号码* (Original number)", required=True, text=True, width=24
+            ),
+            TemplateColumn("原开票日期 (Original date)", width=14),
+            TemplateColumn(
+                "冲红原因* (Reason)",
+                required=True,
+                choices=("01 开票有误", "02 销货退回", "03 服务中止", "04 销售折让"),
+            ),
+            TemplateColumn(
+                "红字信息表编号/确认单编号 (Form number)", text=True, width=24
+            ),
+            TemplateColumn(
+                "确认单状态 (Form state)",
+                choices=(
+                    "01 无需确认",
+                    "02 销方录入待购方确认",
+                    "03 购方录入待销方确认",
+                    "04 购销双方已确认",
+                ),
+                width=22,
+            ),
+            TemplateColumn("全额/部分 (Full/partial)", choices=("全额", "部分")),
+            TemplateColumn("冲红金额 (Untaxed amount)"),
+            TemplateColumn("冲红税额 (Tax)"),
+            TemplateColumn("冲红日期 (Red invoice date)", width=14),
+        ]
+        examples = [
+            (
+                "普票",
+                "144002500001",
+                "示例00000001",
+                "2025-03-10",
+                "02 销货退回",
+                "",
+                "",
+                "部分",
+                -500,
+                -65,
+                "2025-04-01",
+            ),
+            (
+                "数电专票",
+                "",
+                "示例25440000000000000001",
+                "2025-03-10",
+                "01 开票有误",
+                "44000025000000000001",
+                "04 购销双方已确认",
+                "全额",
+                "",
+                "",
+                "2025-04-01",
+            ),
+        ]
+        instructions = [
+            "红字发票批量导入模板 Red-letter invoice import template",
+            "",
+            "1. 带 * 的列必填：原发票号码、冲红原因。Columns marked * are required: "
+            "original number, reason.",
+            "2. 示例行（原发票号码以“示例”开头）导入时会被忽略。Example rows (original "
+            "number starting with 示例) are ignored.",
+            "3. 原发票号码按税务发票号码（可加原发票代码）或 Odoo 发票编号匹配已过账的客户"
+            "发票。The original number matches a posted customer invoice by its tax "
+            "invoice number (with the code if given) or by its Odoo number.",
+            "4. 冲红原因填代码 01–04 或 开票有误/销货退回/服务中止/销售折让。Reason: code "
+            "01-04 or its name.",
+            "5. 专票必须填写16位红字信息表编号；数电发票填确认单编号和状态，01、04 直接开具"
+            "并过账，02、03 保存为草稿，05–09 作废不可开具。每个编号只能用一次。Special "
+            "invoices need the 16-digit information form number; digital invoices the "
+            "confirmation form number and state: 01 and 04 are posted, 02 and 03 kept "
+            "as draft, 05-09 are void and refused. A form number is used once.",
+            "6. 全额冲红冲销原发票的全部剩余金额，冲红金额可不填。部分冲红必须填冲红金额"
+            "（不含税，正负号均可），按原发票各行剩余金额比例分摊到各行，只冲金额、不冲数量。"
+            " Full reverses all that remains. A partial row needs the untaxed amount "
+            "(sign ignored); without line detail it is spread over the original "
+            "invoice's lines in proportion to what remains on each line, as an amount "
+            "(the quantities are not reversed).",
+            "7. 同一张原发票的多行合计不得超过其剩余可红冲金额。Rows against one "
+            "invoice are summed against its remaining reversible amount.",
+            "8. 冲红税额用于核对，与系统计算的税额相差超过 0.01 即报错。The tax is a "
+            "cross-check: more than 0.01 away from the computed tax is an error.",
+            "9. 冲红日期默认今天。The red invoice date defaults to today.",
+            "10. 支持 .xlsx、.xls 和 CSV（UTF-8 或 GBK）。Formats: .xlsx, .xls, CSV "
+            "(UTF-8 or GBK).",
+        ]
+        return columns, examples, instructions
+
+    def _import_template_sheet_title(self):
+        return "红字发票 Red invoices"
+
+    def _import_template_filename(self):
+        return "red_invoice_import_template.xlsx"
+
+    def action_open_records(self):
+        """The red invoices the import created, in the register's views."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "partner_segment.account_move_red_register_action"
+        )
+        action["domain"] = [("id", "in", self.result_record_ids or [])]
+        action["context"] = {"default_move_type": "out_refund"}
+        return action
+
+    # ------------------------------------------------------------ parsing
+    def _import_parse_choice(self, row, column, table):
+        raw = to_text(row.values.get(column))
+        if not raw:
+            return False
+        value = table.get(normalise_key(raw))
+        if not value:
+            row.error(column, self.env._("%(value)s is not understood.", value=raw))
+        return value or False
+
+    def _import_parse_code(self, row, column, table, highest):
+        """A code such as ``02``, ``2`` or ``02 销货退回``, or a name from ``table``."""
+        raw = to_text(row.values.get(column))
+        if not raw:
+            return False
+        key = normalise_key(raw)
+        match = LEADING_CODE.match(key)
+        if match and int(match.group(1)) <= highest:
+            return f"0{match.group(1)}"
+        return self._import_parse_choice(row, column, table)
+
+    # ------------------------------------------------------------ matching
+    def _import_find_blues(self, rows):
+        numbers = list({r.vals["blue_number"] for r in rows})
+        return self.env["account.move"].search(
+            [
+                ("company_id", "=", self.env.company.id),
+                "|",
+                ("cn_invoice_number", "in", numbers),
+                ("name", "in", numbers),
+            ]
+        )
+
+    def _import_match_blue(self, row, by_number, by_name):
+        number, code = row.vals["blue_number"], row.vals["blue_code"]
+        candidates = by_number.get(number, [])
+        if code and candidates:
+            candidates = [m for m in candidates if m.cn_invoice_code == code]
+            if not candidates:
+                row.error(
+                    "blue_code",
+                    self.env._(
+                        "Invoice number %(number)s exists, but not with code %(code)s.",
+                        number=number,
+                        code=code,
+                    ),
+                )
+                return False
+        if not candidates and number in by_name:
+            candidates = [by_name[number]]
+        if not candidates:
+            row.error(
+                "blue_number",
+                self.env._(
+                    "No invoice of %(company)s has the tax invoice number or the "
+                    "number %(number)s.",
+                    company=self.env.company.display_name,
+                    number=number,
+                ),
+            )
+            return False
+        if len(candidates) > 1:
+            row.error(
+                "blue_code",
+                self.env._(
+                    "Several invoices carry number %(number)s: give the original "
+                    "invoice code.",
+                    number=number,
+                ),
+            )
+            return False
+        return candidates[0]
+
+    def _import_check_red_row(self, row, blue, used_forms):
+        """The single entry's checks on one row; returns the in-memory entry."""
+        vals = row.vals
+        wizards = self.env["account.move.red.invoice"]
+        try:
+            wizards._check_move(blue)
+        except UserError as error:
+            row.error("blue_number", error.args[0])
+            return wizards
+        self._import_cross_check(row, blue)
+        is_digital = blue.cn_invoice_kind in DIGITAL_KINDS
+        wizard_vals = {
+            "move_id": blue.id,
+            "red_reason": vals["reason"],
+            "red_form_number": vals["form_number"] or False,
+            "red_form_state": (vals["form_state"] or "01") if is_digital else False,
+            "red_initiator": "seller",
+            "date": vals["date"],
+            "reversal_mode": vals["mode"],
+        }
+        wizard = wizards.new(wizard_vals)
+        for column, check in (
+            ("form_number", wizard._check_red_form_number),
+            (
+                "form_state",
+                lambda: is_digital
+                and wizard._check_confirmation_form(wizard._red_form_state_labels()),
+            ),
+            (
+                "mode",
+                lambda: vals["mode"] == "partial" and wizard._check_partial_allowed(),
+            ),
+        ):
+            try:
+                check()
+            except UserError as error:
+                row.error(column, error.args[0])
+        if vals["form_number"] in used_forms:
+            row.error(
+                "form_number",
+                wizards._red_form_used_message(
+                    vals["form_number"], used_forms[vals["form_number"]]
+                ),
+            )
+        vals["wizard"] = wizard_vals
+        return wizard
+
+    def _import_cross_check(self, row, blue):
+        vals = row.vals
+        if (
+            vals["kind"]
+            and blue.cn_invoice_kind
+            and vals["kind"] != blue.cn_invoice_kind
+        ):
+            labels = dict(
+                blue._fields["cn_invoice_kind"]._description_selection(self.env)
+            )
+            row.error(
+                "kind",
+                self.env._(
+                    "Invoice %(invoice)s is of kind %(kind)s, not the kind given.",
+                    invoice=blue.display_name,
+                    kind=labels[blue.cn_invoice_kind],
+                ),
+            )
+        if vals["blue_code"] and vals["blue_code"] != (blue.cn_invoice_code or ""):
+            if not row.errors:
+                row.error(
+                    "blue_code",
+                    self.env._(
+                        "Invoice %(invoice)s has tax invoice code %(code)s.",
+                        invoice=blue.display_name,
+                        code=blue.cn_invoice_code or "-",
+                    ),
+                )
+        blue_date = blue.cn_invoice_date or blue.invoice_date
+        if vals["blue_date"] and vals["blue_date"] != blue_date:
+            row.error(
+                "blue_date",
+                self.env._(
+                    "Invoice %(invoice)s is dated %(date)s.",
+                    invoice=blue.display_name,
+                    date=fields.Date.to_string(blue_date),
+                ),
+            )
+
+    def _import_allot(self, row, blue, wizard, reserved, reserved_lines):
+        """What the row reverses on each line of ``blue``, after the earlier rows
+        of the batch; errors when the rows together exceed what remains."""
+        vals, currency = row.vals, blue.currency_id
+        earlier = reserved[blue.id]
+        available = blue.red_remaining_amount - sum(a for _n, a in earlier)
+        if vals["mode"] == "full":
+            if earlier:
+                row.error(
+                    "mode",
+                    self.env._(
+                        "A full red invoice of %(invoice)s, but row(s) %(rows)s "
+                        "already reverse part of it.",
+                        invoice=blue.display_name,
+                        rows=", ".join(str(n) for n, _a in earlier),
+                    ),
+                )
+                return
+            amount = blue.red_remaining_amount
+            if vals["amount"] and currency.compare_amounts(vals["amount"], amount):
+                row.error(
+                    "amount",
+                    self.env._(
+                        "A full red invoice of %(invoice)s reverses %(remaining)s, "
+                        "not %(amount)s.",
+                        invoice=blue.display_name,
+                        remaining=amount,
+                        amount=vals["amount"],
+                    ),
+                )
+                return
+        else:
+            amount = currency.round(vals["amount"])
+            if currency.compare_amounts(amount, available) > 0:
+                if earlier:
+                    message = self.env._(
+                        "Rows %(rows)s and this row reverse %(total)s of %(invoice)s "
+                        "in total, more than the %(remaining)s remaining.",
+                        rows=", ".join(str(n) for n, _a in earlier),
+                        total=currency.round(amount + sum(a for _n, a in earlier)),
+                        invoice=blue.display_name,
+                        remaining=blue.red_remaining_amount,
+                    )
+                else:
+                    message = self.env._(
+                        "%(amount)s is more than the %(remaining)s still reversible "
+                        "on invoice %(invoice)s.",
+                        amount=amount,
+                        remaining=available,
+                        invoice=blue.display_name,
+                    )
+                row.error("amount", message)
+                return
+            allotment = self._import_spread(blue, amount, reserved_lines)
+            vals["wizard"]["line_ids"] = [
+                Command.create(
+                    {
+                        "sequence": index,
+                        "blue_line_id": line.id,
+                        "quantity": 0.0,
+                        "amount": line_amount,
+                    }
+                )
+                for index, (line, line_amount) in enumerate(allotment)
+            ]
+            for line, line_amount in allotment:
+                reserved_lines[line.id] += line_amount
+        self._import_check_tax(
+            row, blue, amount, vals["mode"] == "full" and not blue.red_invoice_count
+        )
+        if not row.errors:
+            reserved[blue.id].append((row.number, amount))
+            vals["blue_id"] = blue.id
+
+    def _import_spread(self, blue, amount, reserved_lines):
+        """``amount`` spread over the reversible lines of ``blue`` in proportion
+        to what remains on each: ``[(line, amount)]``, the last line taking the
+        rounding difference."""
+        currency = blue.currency_id
+        lines = [
+            (line, line.red_remaining_amount - reserved_lines[line.id])
+            for line in blue._get_red_reversible_lines()
+        ]
+        lines = [
+            (line, left)
+            for line, left in lines
+            if currency.compare_amounts(left, 0) > 0
+        ]
+        total = sum(left for _line, left in lines)
+        allotment, allotted = [], 0.0
+        for index, (line, left) in enumerate(lines):
+            if index == len(lines) - 1:
+                share = currency.round(amount - allotted)
+            else:
+                share = currency.round(amount * left / total)
+            allotted += share
+            if not currency.is_zero(share):
+                allotment.append((line, share))
+        return allotment
+
+    def _import_check_tax(self, row, blue, amount, whole):
+        tax = row.vals["tax"]
+        if tax is None:
+            return
+        if whole:
+            expected = blue.amount_tax
+        else:
+            allotment = row.vals["wizard"].get("line_ids")
+            expected = 0.0
+            lines = self.env["account.move.line"].browse(
+                [command[2]["blue_line_id"] for command in allotment or []]
+            )
+            for line, command in zip(lines, allotment or [], strict=True):
+                taxes = line.tax_ids.compute_all(
+                    command[2]["amount"],
+                    currency=blue.currency_id,
+                    quantity=1.0,
+                    product=line.product_id,
+                    partner=blue.partner_id,
+                    handle_price_include=False,
+                )
+                expected += taxes["total_included"] - taxes["total_excluded"]
+            if not allotment:  # full reversal of what remains after earlier reds
+                expected = blue.amount_tax * amount / blue.amount_untaxed
+        expected = blue.currency_id.round(expected)
+        if abs(tax - expected) > TAX_TOLERANCE + 1e-6:
+            row.error(
+                "tax",
+                self.env._(
+                    "Tax %(tax)s does not match the %(expected)s computed on the "
+                    "untaxed %(amount)s (tolerance 0.01).",
+                    tax=tax,
+                    expected=expected,
+                    amount=amount,
+                ),
+            )
