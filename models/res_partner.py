@@ -225,10 +225,13 @@ class ResPartner(models.Model):
     def _compute_scale_class_computed(self):
         cny = self.env.ref("base.CNY")
         today = fields.Date.context_today(self)
+        rules = {}  # industry -> the engine's rule, read once per industry
         for partner in self:
-            rule = (
-                partner.industry_id._get_scale_rule() if partner.industry_id else None
-            )
+            industry = partner.industry_id
+            if industry not in rules:
+                rule = industry._get_scale_rule() if industry else None
+                rules[industry] = rule._get_engine_rule() if rule else None
+            rule = rules[industry]
             if not partner._is_segment_entity() or not rule:
                 partner.scale_class_computed = False
                 continue
@@ -242,7 +245,7 @@ class ResPartner(models.Model):
 
             partner.scale_class_computed = (
                 classify_scale(
-                    rule._get_engine_rule(),
+                    rule,
                     {
                         "employees": partner.employee_count,
                         "revenue": to_cny(partner.annual_revenue),
