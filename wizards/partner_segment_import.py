@@ -581,16 +581,22 @@ class PartnerSegmentImport(models.TransientModel):
         return table
 
     @api.model
-    def _import_country_lookup(self):
-        countries = self.env["res.country"].search([])
-        table = self._import_translated_names(countries)
-        by_code = {c.code: c.id for c in countries}
-        for code, country_id in by_code.items():
-            table[normalise_key(code)] = country_id
-        for name, code in COUNTRY_ALIASES.items():
+    def _import_coded_lookup(self, records, aliases):
+        """{normalised name in any language, code or alias: id} of ``records``."""
+        table = self._import_translated_names(records)
+        by_code = {r.code: r.id for r in records}
+        for code, record_id in by_code.items():
+            table[normalise_key(code)] = record_id
+        for name, code in aliases.items():
             if code in by_code:
                 table.setdefault(normalise_key(name), by_code[code])
         return table
+
+    @api.model
+    def _import_country_lookup(self):
+        return self._import_coded_lookup(
+            self.env["res.country"].search([]), COUNTRY_ALIASES
+        )
 
     @api.model
     def _import_state_lookup(self):
@@ -633,15 +639,9 @@ class PartnerSegmentImport(models.TransientModel):
 
     @api.model
     def _import_region_lookup(self):
-        regions = self.env["partner.region"].search([])
-        table = self._import_translated_names(regions)
-        by_code = {r.code: r.id for r in regions}
-        for code, region_id in by_code.items():
-            table[normalise_key(code)] = region_id
-        for name, code in REGION_ALIASES.items():
-            if code in by_code:
-                table.setdefault(normalise_key(name), by_code[code])
-        return table
+        return self._import_coded_lookup(
+            self.env["partner.region"].search([]), REGION_ALIASES
+        )
 
     @api.model
     def _import_selection_lookup(self, dimension):
