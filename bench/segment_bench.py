@@ -22,7 +22,10 @@ It creates (and at the end drops, unless --keep) the database
 """
 
 import argparse
+import contextlib
+import cProfile
 import os
+import pstats
 import resource
 import subprocess
 import sys
@@ -36,6 +39,21 @@ def sh(command):
     subprocess.run(
         ["bash", "-c", f"source {ROOT}/scripts/common.sh; {command}"], check=True
     )
+
+
+@contextlib.contextmanager
+def profiled(variable, sort):
+    """cProfile the block when the environment variable ``variable`` is set."""
+    if not os.environ.get(variable):
+        yield
+        return
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        yield
+    finally:
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats(sort).print_stats(35)
 
 
 def rss_mb():
@@ -229,17 +247,9 @@ def main():
         rss_before = rss_mb()
 
         t0 = time.monotonic()
-        if os.environ.get("PROFILE"):
-            import cProfile
-            import pstats
-
-            profiler = cProfile.Profile()
-            profiler.enable()
-        written = engine._reclassify(company, as_of=as_of, commit=True)
+        with profiled("PROFILE", "cumulative"):
+            written = engine._reclassify(company, as_of=as_of, commit=True)
         results["first full run (s)"] = time.monotonic() - t0
-        if os.environ.get("PROFILE"):
-            profiler.disable()
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
         results["first run: partners written"] = written
         results["peak RSS after first run (MB)"] = rss_mb()
         results["RSS before the run (MB)"] = rss_before
@@ -251,17 +261,9 @@ def main():
         results["aggregate queries alone (s)"] = time.monotonic() - t0
 
         t0 = time.monotonic()
-        if os.environ.get("PROFILE_STEADY"):
-            import cProfile
-            import pstats
-
-            profiler = cProfile.Profile()
-            profiler.enable()
-        written = engine._reclassify(company, as_of=as_of, commit=True)
+        with profiled("PROFILE_STEADY", "tottime"):
+            written = engine._reclassify(company, as_of=as_of, commit=True)
         results["steady-state full run (s)"] = time.monotonic() - t0
-        if os.environ.get("PROFILE_STEADY"):
-            profiler.disable()
-            pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
         results["steady-state: partners written"] = written
         results["ratio steady / aggregates"] = (
             results["steady-state full run (s)"]
