@@ -56,6 +56,102 @@ class TestRedInvoice(RedInvoiceCase):
         self.assertRemaining(invoice, 0.0, [(0.0, 0.0), (0.0, 0.0)])
         self.assertEqual(invoice.red_invoice_count, 1)
 
+    def red_accounting(self, red):
+        """What must not depend on how a red invoice was made: its lines'
+        accounts, taxes, amounts and origins, and the reconciliation."""
+        return (
+            red.state,
+            red.currency_id,
+            red.invoice_currency_rate,
+            sorted(
+                (
+                    line.display_type,
+                    line.account_id.id,
+                    line.tax_line_id.id,
+                    tuple(line.tax_ids.ids),
+                    line.red_origin_line_id.name or "",
+                    line.quantity,
+                    line.price_unit,
+                    line.balance,
+                    line.amount_currency,
+                    line.amount_residual,
+                    line.reconciled,
+                )
+                for line in red.line_ids
+            ),
+            red.reversed_entry_id.payment_state,
+            red.reversed_entry_id.amount_residual,
+        )
+
+    def test_batch_creation_matches_single_entry(self):
+        """The import makes its credit notes with one create
+        (``_create_red_invoices``): the same accounting as the single entry's
+        ``_reverse_moves``, full and partial, in company and foreign currency."""
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        self.env["res.currency.rate"].create(
+            [
+                {"name": "2025-03-10", "rate": 0.8, "currency_id": eur.id},
+                {"name": "2025-04-01", "rate": 0.9, "currency_id": eur.id},
+            ]
+        )
+        lines = [("A", 3, 99.99), ("B", 7, 13.33), ("C", 1, 0.01)]
+        requests = [None, {0: (1.0, None), 1: (0.0, 20.0)}]
+        wizards, expected = self.env["account.move.red.invoice"], []
+        for currency in (self.company.currency_id, eur):
+            for request in requests:
+                single, batch = (
+                    self.create_invoice(lines=lines, currency_id=currency.id)
+                    for _n in range(2)
+                )
+                red = self.issue_red(single, lines=request, date="2025-04-01")
+                wizards |= self.red_wizard(batch, lines=request, date="2025-04-01")
+                self.assertEqual(len(red.invoice_line_ids), 3 if not request else 2)
+                expected.append(self.red_accounting(red))
+        reds = wizards._create_red_invoices(wizards)
+        self.assertEqual(reds.mapped("state"), ["draft"] * 4)
+        reds.action_post()
+        self.assertEqual(reds.reversed_entry_id, wizards.move_id)
+        self.assertEqual(
+            [self.red_accounting(red) for red in reds], expected
+        )
+        self.assertEqual(
+            reds.mapped("reversed_entry_id.payment_state"),
+            ["reversed", "partial", "reversed", "partial"],
+        )
+        self.assertIn("This entry has been reversed from", reds[0].message_ids[-1].body)
+
+    def test_reds_posted_together_reconcile_with_their_own_invoice(self):
+        """Two red invoices of one invoice and one of another, posted in one
+        call: each reconciles with its own invoice (core paired them by
+        position in ``_reconcile_reversed_moves``)."""
+        first, second = self.create_invoice(), self.create_invoice()
+        wizards = (
+            self.red_wizard(first, lines={0: (2.0, None)})
+            | self.red_wizard(first, lines={1: (1.0, None)})
+            | self.red_wizard(second)
+        )
+        reds = wizards._create_red_invoices(wizards)
+        reds.action_post()
+
+        def matched_moves(red):
+            receivable = red.line_ids.filtered(
+                lambda line: line.account_id.account_type == "asset_receivable"
+            )
+            return receivable.matched_debit_ids.debit_move_id.move_id
+
+        self.assertEqual(
+            [(matched_moves(red), red.amount_total) for red in reds],
+            [(first, 226.0), (first, 226.0), (second, 2260.0)],
+        )
+        self.assertEqual(reds.mapped("payment_state"), ["paid", "paid", "paid"])
+        self.assertEqual(
+            (first.payment_state, first.amount_residual), ("partial", 1808.0)
+        )
+        self.assertEqual(
+            (second.payment_state, second.amount_residual), ("reversed", 0.0)
+        )
+
     def test_partial_reversal_amounts_and_accounting(self):
         invoice = self.create_invoice("normal")
         form = self.red_form(invoice)

@@ -45,7 +45,7 @@ class RedInvoiceCase(TransactionCase):
 
     @classmethod
     def create_invoice(
-        cls, kind="normal", post=True, move_type="out_invoice", lines=None
+        cls, kind="normal", post=True, move_type="out_invoice", lines=None, **vals
     ):
         """A customer invoice of kind ``kind`` with fresh tax invoice code and number;
         lines default to A 10 x 100 and B 5 x 200 (untaxed 2000, tax 260)."""
@@ -76,6 +76,7 @@ class RedInvoiceCase(TransactionCase):
                     )
                     for name, quantity, price in lines
                 ],
+                **vals,
             }
         )
         if post:
@@ -93,6 +94,11 @@ class RedInvoiceCase(TransactionCase):
     def issue_red(self, invoice, reason="02", lines=None, user=None, **values):
         """Issue a red invoice on ``invoice``: full when ``lines`` is None, else
         partial with ``{line index: (quantity, amount or None)}``."""
+        action = self.red_wizard(invoice, reason, lines, user, **values).action_confirm()
+        return self.env["account.move"].browse(action["res_id"])
+
+    def red_wizard(self, invoice, reason="02", lines=None, user=None, **values):
+        """The saved entry wizard of ``issue_red``, not confirmed."""
         form = self.red_form(invoice, user)
         form.red_reason = reason
         for field, value in values.items():
@@ -105,5 +111,4 @@ class RedInvoiceCase(TransactionCase):
                     line.quantity = quantity
                     if amount is not None:
                         line.amount = amount
-        action = form.save().action_confirm()
-        return self.env["account.move"].browse(action["res_id"])
+        return form.save()

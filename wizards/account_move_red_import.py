@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError, UserError
 from ..importer.cells import normalise_key, parse_date, parse_number, to_text
 from ..importer.headers import Column
 from ..importer.report import TemplateColumn
-from ..importer.rows import CREATE, batched
+from ..importer.rows import CREATE
 from ..models.account_move import DIGITAL_KINDS
 
 COLUMNS = [
@@ -106,16 +106,14 @@ class AccountMoveRedImport(models.TransientModel):
     (``partner.segment.import.mixin``): each row names a posted customer
     invoice and what to reverse; rows are checked with the single entry's
     rules (``account.move.red.invoice``), rows against one invoice are summed
-    against its remaining amount, and the credit notes are made by the same
-    reversal as the single entry.
+    against its remaining amount, and the credit notes of a batch are made
+    together by ``account.move.red.invoice._create_red_invoices`` (one
+    ``create``, then one ``action_post``).
     """
 
     _name = "account.move.red.import"
     _inherit = "partner.segment.import.mixin"
     _description = "Red Invoice Import"
-
-    # _reverse_moves is called on this many invoices at a time (bench/README.md)
-    _red_reverse_batch_size = 50
 
     # ------------------------------------------------------------ specification
     def _import_group(self):
@@ -219,15 +217,10 @@ class AccountMoveRedImport(models.TransientModel):
         moves = self.env["account.move"].with_context(
             tracking_disable=True, mail_create_nolog=True, mail_notrack=True
         )
-        wizards = self.env["account.move.red.invoice"]
-        credit_notes = moves
-        for chunk in batched(rows, self._red_reverse_batch_size):
-            blues = moves.browse([r.vals["blue_id"] for r in chunk])
-            vals_list = [
-                wizards.new(r.vals["wizard"])._prepare_red_reversal_vals()
-                for r in chunk
-            ]
-            credit_notes |= blues._reverse_moves(vals_list, cancel=False)
+        wizards = self.env["account.move.red.invoice"].with_env(moves.env)
+        credit_notes = wizards._create_red_invoices(
+            wizards.concat(*(wizards.new(r.vals["wizard"]) for r in rows))
+        )
         credit_notes.filtered(lambda m: not m._get_red_post_error()).action_post()
         for row, credit_note in zip(rows, credit_notes, strict=True):
             row.outcome, row.record_id = CREATE, credit_note.id

@@ -315,6 +315,49 @@ class AccountMoveRedInvoice(models.TransientModel):
             [self._prepare_red_reversal_vals()], cancel=False
         )
 
+    @api.model
+    def _create_red_invoices(self, wizards):
+        """One credit note per record of ``wizards`` (saved or new), all made by a
+        single ``account.move.create``: the batch import's way.
+
+        ``_reverse_moves`` copies its moves one at a time (about 115 queries per
+        credit note, bench/README.md); here the headers are copied as it copies
+        them, every line is given as the single entry gives partial lines, and
+        Odoo computes the tax and receivable lines of all the credit notes
+        together. Posting then reconciles a full reversal with its invoice, as
+        for the single entry (``_post`` reconciles reversed moves)."""
+        vals_list = [wizard._prepare_red_credit_note_vals() for wizard in wizards]
+        credit_notes = self.env["account.move"].create(vals_list)
+        credit_notes._message_log_batch(
+            bodies={
+                credit_note.id: self.env._(
+                    "This entry has been reversed from %s",
+                    credit_note.reversed_entry_id._get_html_link(),
+                )
+                for credit_note in credit_notes
+            }
+        )
+        return credit_notes
+
+    def _prepare_red_credit_note_vals(self):
+        """Values of ``account.move.create`` for this red invoice: the invoice's
+        header as ``_reverse_moves`` copies it, the red data, and the lines that
+        reverse what was asked (all that remains for a full reversal)."""
+        self.ensure_one()
+        move = self.move_id
+        default = self._prepare_red_invoice_vals()
+        default.update(
+            {
+                "move_type": "out_refund",
+                "reversed_entry_id": move.id,
+                "partner_id": move.partner_id.id,
+                "line_ids": [
+                    Command.create(line_vals) for line_vals in self._prepare_red_lines()
+                ],
+            }
+        )
+        return move.with_context(include_business_fields=True).copy_data(default)[0]
+
     def _prepare_red_reversal_vals(self):
         """Values given to ``_reverse_moves`` for this red invoice."""
         self.ensure_one()
