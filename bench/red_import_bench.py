@@ -3,10 +3,11 @@
     "${ODOO_PY[@]}" shell -c "$CONF" -d bench_red --no-http < bench/red_import_bench.py
 
 Environment: BENCH_ROWS (default 1000) blue invoices and import rows (half full,
-half partial); BENCH_CORE (default 200) credit notes made one by one through
+half partial); BENCH_CORE (default 100) credit notes made one by one through
 core's ``account.move.reversal`` for the comparison; BENCH_BATCHES (default
-"1,10,50,200") the ``_reverse_moves`` batch sizes tried; BENCH_PROFILE (default
-200) moves reversed in one ``_reverse_moves`` call under cProfile (0: skip).
+none, e.g. "1,300") the ``_reverse_moves`` batch sizes tried on BENCH_REVERSE
+moves; BENCH_PROFILE (default 0) moves reversed in one ``_reverse_moves`` call
+under cProfile; BENCH_PROFILE_IMPORT (default 0) rows imported under cProfile.
 The blue invoices are committed once (made quickly, not measured); every
 measurement runs in a savepoint that is rolled back.  See bench/README.md,
 section "Red-invoice import".
@@ -24,9 +25,10 @@ import time
 from odoo import Command, fields
 
 ROWS = int(os.environ.get("BENCH_ROWS", "1000"))
-CORE = int(os.environ.get("BENCH_CORE", "200"))
-BATCHES = [int(b) for b in os.environ.get("BENCH_BATCHES", "1,10,50,200").split(",")]
-PROFILE = int(os.environ.get("BENCH_PROFILE", "200"))
+CORE = int(os.environ.get("BENCH_CORE", "100"))
+BATCHES = [int(b) for b in os.environ.get("BENCH_BATCHES", "").split(",") if b]
+PROFILE = int(os.environ.get("BENCH_PROFILE", "0"))
+PROFILE_IMPORT = int(os.environ.get("BENCH_PROFILE_IMPORT", "0"))
 REVERSE = int(os.environ.get("BENCH_REVERSE", "300"))  # moves per batch-size trial
 CODE = "144002590001"
 
@@ -145,25 +147,25 @@ def reverse_moves(blues, batch):
         chunk._reverse_moves([{"date": "2025-04-01"} for _m in chunk], cancel=False)
 
 
-def profile(blues):
+def profile(label, function):
     profiler = cProfile.Profile()
 
     def run():
         profiler.enable()
-        blues._reverse_moves([{"date": "2025-04-01"} for _m in blues], cancel=False)
+        function()
+        env.flush_all()
         profiler.disable()
 
     seconds, _result = rolled_back(run)
     stream = io.StringIO()
     pstats.Stats(profiler, stream=stream).sort_stats("cumulative").print_stats(35)
-    _logger.info("profile of _reverse_moves on %s moves (%.1f s):\n%s",
-                 len(blues), seconds, stream.getvalue())  # fmt: skip
+    _logger.info("profile of %s (%.1f s):\n%s", label, seconds, stream.getvalue())
     stream = io.StringIO()
     pstats.Stats(profiler, stream=stream).sort_stats("tottime").print_stats(15)
     _logger.info("by own time:\n%s", stream.getvalue())
 
 
-blues = blue_invoices(max(ROWS, CORE, PROFILE, max(BATCHES)))
+blues = blue_invoices(max(ROWS, CORE, PROFILE, PROFILE_IMPORT, *BATCHES, 1))
 content = import_file(blues[:ROWS])
 seconds, created = rolled_back(lambda: run_import(content))
 print(
@@ -180,4 +182,16 @@ for batch in BATCHES:
     print(f"_reverse_moves, {count} moves by batches of {batch}: {batch_seconds:.1f} s"
           f" = {1000 * batch_seconds / count:.1f} ms each")  # fmt: skip
 if PROFILE:
-    profile(blues[:PROFILE])
+    profiled = blues[:PROFILE]
+    profile(
+        f"_reverse_moves on {PROFILE} moves",
+        lambda: profiled._reverse_moves(
+            [{"date": "2025-04-01"} for _m in profiled], cancel=False
+        ),
+    )
+if PROFILE_IMPORT:
+    profiled_content = import_file(blues[:PROFILE_IMPORT])
+    profile(
+        f"the import of {PROFILE_IMPORT} rows",
+        lambda: run_import(profiled_content),
+    )

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 CN_INVOICE_KINDS = [
     ("special", "Special VAT Invoice"),
@@ -240,7 +241,10 @@ class AccountMove(models.Model):
                 )
             )
 
-    @api.constrains("reversed_entry_id", "state", "amount_untaxed")
+    # Amounts are checked through the lines' own fields (account.move.line):
+    # a trigger on the computed amount_untaxed would run the check at every
+    # recomputation while Odoo builds a move (5 times per core reversal).
+    @api.constrains("reversed_entry_id", "state")
     def _check_red_remaining(self):
         refunds = self.filtered(
             lambda m: m.move_type == "out_refund" and m.state != "cancel"
@@ -330,38 +334,45 @@ class AccountMove(models.Model):
     def _get_red_reversed_totals(self):
         """Untaxed amount and count of the red invoices (draft or posted, not
         cancelled) of each blue invoice in ``self``, in one grouped query:
-        ``{blue id: (amount, count)}``."""
+        ``{blue id: (amount, count)}``.
+
+        The amount is the sum of the red invoices' product lines
+        (``price_subtotal``), not their ``amount_untaxed``: Odoo computes that
+        from balances only once it has synchronised a new move, after the
+        constraints of its lines ran; and the rule holds whoever reads it, so
+        no record rule applies."""
         if not self.ids:
             return {}
-        groups = self.env["account.move"]._read_group(
-            [
-                ("reversed_entry_id", "in", self.ids),
-                ("move_type", "=", "out_refund"),
-                ("state", "!=", "cancel"),
-            ],
-            ["reversed_entry_id"],
-            ["amount_untaxed:sum", "__count"],
+        self.env["account.move"].flush_model(["reversed_entry_id", "move_type", "state"])
+        self.env["account.move.line"].flush_model(
+            ["move_id", "display_type", "price_subtotal"]
         )
-        return {blue.id: (amount, count) for blue, amount, count in groups}
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT move.reversed_entry_id,
+                       COALESCE(SUM(line.price_subtotal), 0.0),
+                       COUNT(DISTINCT move.id)
+                  FROM account_move move
+             LEFT JOIN account_move_line line
+                    ON line.move_id = move.id AND line.display_type = 'product'
+                 WHERE move.reversed_entry_id = ANY(%s)
+                   AND move.move_type = 'out_refund'
+                   AND move.state != 'cancel'
+              GROUP BY move.reversed_entry_id
+                """,
+                self.ids,
+            )
+        )
+        return {
+            blue_id: (amount, count) for blue_id, amount, count in self.env.cr.fetchall()
+        }
 
     def _check_red_within_original(self):
         """Red invoices never reverse more than their blue invoice, in total and
         line by line (quantity and untaxed amount)."""
         if not self:
             return
-        totals = self._get_red_reversed_totals()
-        for blue in self:
-            amount = totals.get(blue.id, (0.0, 0))[0]
-            if blue.currency_id.compare_amounts(amount, blue.amount_untaxed) > 0:
-                raise ValidationError(
-                    self.env._(
-                        "Red invoices of %(invoice)s would reverse %(reversed)s "
-                        "untaxed in total, more than the %(original)s invoiced.",
-                        invoice=blue.display_name,
-                        reversed=amount,
-                        original=blue.amount_untaxed,
-                    )
-                )
         lines = self.invoice_line_ids.filtered(
             lambda line: line.display_type == "product"
         )
@@ -380,6 +391,19 @@ class AccountMove(models.Model):
                         original_quantity=line.quantity,
                         amount=amount,
                         original_amount=line.price_subtotal,
+                    )
+                )
+        totals = self._get_red_reversed_totals()
+        for blue in self:
+            amount = totals.get(blue.id, (0.0, 0))[0]
+            if blue.currency_id.compare_amounts(amount, blue.amount_untaxed) > 0:
+                raise ValidationError(
+                    self.env._(
+                        "Red invoices of %(invoice)s would reverse %(reversed)s "
+                        "untaxed in total, more than the %(original)s invoiced.",
+                        invoice=blue.display_name,
+                        reversed=amount,
+                        original=blue.amount_untaxed,
                     )
                 )
 

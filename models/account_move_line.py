@@ -65,11 +65,23 @@ class AccountMoveLine(models.Model):
             line.red_remaining_quantity = line.quantity - quantity
             line.red_remaining_amount = line.price_subtotal - amount
 
+    # the stored inputs of price_subtotal, not price_subtotal itself: a computed
+    # trigger runs the check at every recomputation of the move's lines
     @api.constrains(
-        "red_origin_line_id", "quantity", "price_subtotal", "red_amount_only"
+        "red_origin_line_id",
+        "quantity",
+        "price_unit",
+        "discount",
+        "tax_ids",
+        "red_amount_only",
     )
     def _check_red_remaining(self):
-        self.move_id._check_red_remaining()
+        # tax and receivable lines, rewritten while Odoo balances a move, do not
+        # change what a red invoice reverses
+        self.filtered(
+            lambda line: line.display_type == "product"
+            and line.move_id.move_type == "out_refund"
+        ).move_id._check_red_remaining()
 
     def _copy_data_extend_business_fields(self, values):
         # _reverse_moves copies with ``move_reverse_cancel`` in the context: link
