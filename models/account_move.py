@@ -343,7 +343,9 @@ class AccountMove(models.Model):
         no record rule applies."""
         if not self.ids:
             return {}
-        self.env["account.move"].flush_model(["reversed_entry_id", "move_type", "state"])
+        self.env["account.move"].flush_model(
+            ["reversed_entry_id", "move_type", "state"]
+        )
         self.env["account.move.line"].flush_model(
             ["move_id", "display_type", "price_subtotal"]
         )
@@ -365,7 +367,8 @@ class AccountMove(models.Model):
             )
         )
         return {
-            blue_id: (amount, count) for blue_id, amount, count in self.env.cr.fetchall()
+            blue_id: (amount, count)
+            for blue_id, amount, count in self.env.cr.fetchall()
         }
 
     def _check_red_within_original(self):

@@ -1,7 +1,5 @@
-from collections import defaultdict
-
 from odoo import api, fields, models
-from odoo.tools import float_compare
+from odoo.tools import SQL, float_compare
 
 
 class AccountMoveLine(models.Model):
@@ -98,24 +96,40 @@ class AccountMoveLine(models.Model):
         """Quantity and untaxed amount reversed by red invoices (draft or posted,
         not cancelled) per blue line in ``self``, in one grouped query:
         ``{line id: (quantity, amount)}``. An amount-only red line reverses no
-        quantity."""
+        quantity. The rule holds whoever reads it, so no record rule applies."""
         if not self.ids:
             return {}
-        groups = self._read_group(
+        self.env["account.move"].flush_model(["move_type", "state"])
+        self.flush_model(
             [
-                ("red_origin_line_id", "in", self.ids),
-                ("parent_state", "!=", "cancel"),
-                ("move_id.move_type", "=", "out_refund"),
-            ],
-            ["red_origin_line_id", "red_amount_only"],
-            ["quantity:sum", "price_subtotal:sum"],
+                "move_id",
+                "red_origin_line_id",
+                "red_amount_only",
+                "quantity",
+                "price_subtotal",
+            ]
         )
-        result = defaultdict(lambda: [0.0, 0.0])
-        for origin, amount_only, quantity, amount in groups:
-            if not amount_only:
-                result[origin.id][0] += quantity
-            result[origin.id][1] += amount
-        return {line_id: tuple(values) for line_id, values in result.items()}
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT line.red_origin_line_id,
+                       SUM(CASE WHEN line.red_amount_only THEN 0.0
+                                ELSE line.quantity END),
+                       SUM(line.price_subtotal)
+                  FROM account_move_line line
+                  JOIN account_move move ON move.id = line.move_id
+                 WHERE line.red_origin_line_id = ANY(%s)
+                   AND move.move_type = 'out_refund'
+                   AND move.state != 'cancel'
+              GROUP BY line.red_origin_line_id
+                """,
+                self.ids,
+            )
+        )
+        return {
+            line_id: (quantity or 0.0, amount or 0.0)
+            for line_id, quantity, amount in self.env.cr.fetchall()
+        }
 
     def _red_exceeds(self, quantity, amount):
         """Whether reversing ``quantity`` and ``amount`` (untaxed) goes beyond this

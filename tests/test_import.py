@@ -376,6 +376,42 @@ class TestCustomerImport(ImportCase):
         self.assertEqual(self.partner("G1").employee_count, 5)
         self.assertFalse(self.partner("G2"))
 
+    def test_failing_rows_are_found_by_halves(self):
+        """Two rows the database refuses among eight: the batch is split until
+        only they fail; the six others are written, each bad row is reported."""
+        Import = self.registry["partner.segment.import"]
+
+        def no_check(wizard, row, country):
+            row.vals["vat"] = row.values["vat"] or False
+            if not row.vals["vat"]:
+                del row.vals["vat"]
+
+        # invalid codes (different, or the second would be a duplicate in the file)
+        bad = {2: "91440101MA5CXXXX00", 7: "91440101MA5CXXXX07"}
+        rows = [[f"批量{n}", f"H{n}", bad.get(n, ""), n + 1] for n in range(1, 9)]
+        applied = []
+        apply = Import._import_apply
+
+        def counting_apply(wizard, batch, context):
+            applied.append(len(batch))
+            return apply(wizard, batch, context)
+
+        content = csv_bytes(["客户名称", "客户编码", "税号", "员工人数"], *rows)
+        with (
+            patch.object(Import, "_import_parse_vat", no_check),
+            patch.object(Import, "_import_apply", counting_apply),
+        ):
+            wizard = self.run_import("halves.csv", content, policy="skip")
+        self.assertEqual((wizard.create_count, wizard.error_count), (6, 2))
+        self.assertEqual(sorted(wizard.error_ids.mapped("row_number")), [3, 8])
+        self.assertEqual(
+            [bool(self.partner(f"H{n}")) for n in range(1, 9)],
+            [True, False, True, True, True, True, False, True],
+        )
+        self.assertEqual(self.partner("H8").employee_count, 9)
+        # 8 -> 4 + 4 -> (2 + 2) + (2 + 2) -> the two failing pairs by rows
+        self.assertEqual(applied, [8, 4, 2, 1, 1, 2, 4, 2, 2, 1, 1])
+
     def test_bad_files_are_refused(self):
         partners = self.Partner.search_count([])
         for name, message in (

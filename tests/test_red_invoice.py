@@ -112,9 +112,7 @@ class TestRedInvoice(RedInvoiceCase):
         self.assertEqual(reds.mapped("state"), ["draft"] * 4)
         reds.action_post()
         self.assertEqual(reds.reversed_entry_id, wizards.move_id)
-        self.assertEqual(
-            [self.red_accounting(red) for red in reds], expected
-        )
+        self.assertEqual([self.red_accounting(red) for red in reds], expected)
         self.assertEqual(
             reds.mapped("reversed_entry_id.payment_state"),
             ["reversed", "partial", "reversed", "partial"],

@@ -94,7 +94,9 @@ class RedInvoiceCase(TransactionCase):
     def issue_red(self, invoice, reason="02", lines=None, user=None, **values):
         """Issue a red invoice on ``invoice``: full when ``lines`` is None, else
         partial with ``{line index: (quantity, amount or None)}``."""
-        action = self.red_wizard(invoice, reason, lines, user, **values).action_confirm()
+        action = self.red_wizard(
+            invoice, reason, lines, user, **values
+        ).action_confirm()
         return self.env["account.move"].browse(action["res_id"])
 
     def red_wizard(self, invoice, reason="02", lines=None, user=None, **values):
