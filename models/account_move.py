@@ -477,12 +477,13 @@ class AccountMove(models.Model):
     def _get_cn_invoice_format_error(self):
         self.ensure_one()
         code, number = self.cn_invoice_code or "", self.cn_invoice_number or ""
+        code_number = f"{code}/{number}"  # no f-string in _(): Babel cannot extract it
         if not self.cn_invoice_kind:
             return self.env._(
                 "Invoice %(invoice)s: choose the tax invoice kind of code/number "
                 "%(number)s.",
                 invoice=self.display_name,
-                number=f"{code}/{number}",
+                number=code_number,
             )
         code_digits, number_digits = CN_INVOICE_FORMATS[self.cn_invoice_kind]
         if code_digits is None and code:

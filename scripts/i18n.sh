@@ -11,6 +11,12 @@ copy_template "$TMPL" "$DB"
 trap 'drop_db "$DB"' EXIT
 "${ODOO_BIN[@]}" -d "$DB" -i partner_segment --without-demo=all --stop-after-init \
     --no-http --log-level=warn
+LOG="$BUILD/i18n-export.log"
 "${ODOO_BIN[@]}" -d "$DB" --i18n-export="$ROOT/i18n/partner_segment.pot" \
-    --modules=partner_segment --stop-after-init --no-http --log-level=warn
+    --modules=partner_segment --stop-after-init --no-http --log-level=warn 2>&1 | tee "$LOG"
+# a file Babel cannot parse (e.g. an f-string inside _()) loses its terms quietly
+if grep -q "Failed to extract terms" "$LOG"; then
+    echo "i18n: terms could not be extracted from a file (see above)" >&2
+    exit 1
+fi
 "$VENV/bin/python" "$ROOT/scripts/i18n_merge.py" "$ROOT/i18n"
