@@ -194,26 +194,41 @@ class AccountMove(models.Model):
     @api.constrains("red_form_number", "cn_invoice_kind")
     def _check_red_form_number(self):
         for move in self.filtered("red_form_number"):
-            if move.cn_invoice_kind == "special":
-                if not RED_INFO_FORM_RE.fullmatch(move.red_form_number):
-                    raise ValidationError(
-                        self.env._(
-                            "Red invoice %(invoice)s: the red-letter information form "
-                            "number %(number)s must be exactly 16 digits.",
-                            invoice=move.display_name,
-                            number=move.red_form_number,
-                        )
-                    )
-            elif not RED_CONFIRM_FORM_RE.fullmatch(move.red_form_number):
-                raise ValidationError(
-                    self.env._(
-                        "Red invoice %(invoice)s: the form number %(number)s must be "
-                        "8 to 32 letters or digits.",
-                        invoice=move.display_name,
-                        number=move.red_form_number,
-                    )
-                )
+            error = self._get_red_form_number_error(
+                move.cn_invoice_kind, move.red_form_number, move
+            )
+            if error:
+                raise ValidationError(error)
         self._check_red_form_unique()
+
+    @api.model
+    def _get_red_form_number_error(self, kind, number, invoice):
+        """Why ``number`` is not the form number a red invoice of tax invoice
+        ``kind`` needs, or None: the 16-digit 信息表编号 of a special invoice,
+        else a 确认单编号 of 8 to 32 letters or digits, if any. ``invoice`` is
+        named in the message. The constraint, the entry and the import (which
+        check before they write) share this rule."""
+        number = number or ""
+        if kind == "special":
+            if not number:
+                return self.env._(
+                    "Invoice %(invoice)s is a special VAT invoice: enter the "
+                    "16-digit red-letter information form number.",
+                    invoice=invoice.display_name,
+                )
+            if not RED_INFO_FORM_RE.fullmatch(number):
+                return self.env._(
+                    "The red-letter information form number %(number)s of "
+                    "invoice %(invoice)s must be exactly 16 digits.",
+                    number=number,
+                    invoice=invoice.display_name,
+                )
+        elif number and not RED_CONFIRM_FORM_RE.fullmatch(number):
+            return self.env._(
+                "The form number %(number)s must be 8 to 32 letters or digits.",
+                number=number,
+            )
+        return None
 
     @api.constrains("red_form_number", "state", "company_id")
     def _check_red_form_unique(self):

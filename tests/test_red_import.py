@@ -4,11 +4,10 @@ import os
 
 import openpyxl
 
-from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .data.make_red_fixtures import BLUES, FORM_S1, ROWS
+from .data.make_red_fixtures import BLUES, FORM_S1, HEADERS, ROWS
 from .test_red_invoice_common import RedInvoiceCase
 
 DATA = os.path.join(os.path.dirname(__file__), "data")
@@ -26,31 +25,16 @@ class TestRedImport(RedInvoiceCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.blues = {}
-        for key, (kind, code, number, lines, _posted) in BLUES.items():
-            lines = lines or [("A", 10, 100.0), ("B", 5, 200.0)]
-            cls.blues[key] = cls.env["account.move"].create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": cls.customer.id,
-                    "journal_id": cls.journal.id,
-                    "invoice_date": "2025-03-10",
-                    "cn_invoice_kind": kind,
-                    "cn_invoice_code": code,
-                    "cn_invoice_number": number,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": name,
-                                "quantity": quantity,
-                                "price_unit": price,
-                                "tax_ids": [Command.set(cls.tax.ids)],
-                            }
-                        )
-                        for name, quantity, price in lines
-                    ],
-                }
+        cls.blues = {
+            key: cls.create_invoice(
+                kind,
+                post=False,
+                lines=lines,
+                cn_invoice_code=code,
+                cn_invoice_number=number,
             )
+            for key, (kind, code, number, lines, _posted) in BLUES.items()
+        }
         posted = [k for k, blue in BLUES.items() if blue[4]]
         cls.env["account.move"].concat(*(cls.blues[k] for k in posted)).action_post()
         cls.Import = cls.env["account.move.red.import"].with_user(cls.invoicing_user)
@@ -183,19 +167,7 @@ class TestRedImport(RedInvoiceCase):
         rows = list(book.active.iter_rows(values_only=True))
         self.assertEqual(
             list(rows[0][: len(ROWS[0][2])]),
-            [
-                "发票种类",
-                "原发票代码",
-                "原发票号码*",
-                "原开票日期",
-                "冲红原因*",
-                "红字信息表编号/确认单编号",
-                "确认单状态",
-                "全额/部分",
-                "冲红金额",
-                "冲红税额",
-                "冲红日期",
-            ],
+            HEADERS,
         )
         self.assertEqual(rows[0][-2:], ("原行号 Row", "错误 Error"))
         self.assertEqual([r[-2] for r in rows[1:]], sorted(BAD_ROWS))

@@ -6,12 +6,10 @@ from odoo.tools import float_compare, float_is_zero, float_round
 
 from ..models.account_move import (
     DIGITAL_KINDS,
-    RED_CONFIRM_FORM_RE,
     RED_FORM_CONFIRM_HOURS,
     RED_FORM_STATES,
     RED_FORM_STATES_ISSUABLE,
     RED_FORM_STATES_PENDING,
-    RED_INFO_FORM_RE,
     RED_REASONS,
 )
 
@@ -207,33 +205,11 @@ class AccountMoveRedInvoice(models.TransientModel):
     def _check_red_form_number(self):
         """The form number a red invoice of this kind needs, well formed."""
         self.ensure_one()
-        move = self.move_id
-        number = self.red_form_number or ""
-        if self.cn_invoice_kind == "special":
-            if not number:
-                raise UserError(
-                    self.env._(
-                        "Invoice %(invoice)s is a special VAT invoice: enter the "
-                        "16-digit red-letter information form number.",
-                        invoice=move.display_name,
-                    )
-                )
-            if not RED_INFO_FORM_RE.fullmatch(number):
-                raise UserError(
-                    self.env._(
-                        "The red-letter information form number %(number)s of "
-                        "invoice %(invoice)s must be exactly 16 digits.",
-                        number=number,
-                        invoice=move.display_name,
-                    )
-                )
-        elif number and not RED_CONFIRM_FORM_RE.fullmatch(number):
-            raise UserError(
-                self.env._(
-                    "The form number %(number)s must be 8 to 32 letters or digits.",
-                    number=number,
-                )
-            )
+        error = self.env["account.move"]._get_red_form_number_error(
+            self.cn_invoice_kind, self.red_form_number, self.move_id
+        )
+        if error:
+            raise UserError(error)
 
     def _check_partial_allowed(self):
         self.ensure_one()
@@ -345,15 +321,17 @@ class AccountMoveRedInvoice(models.TransientModel):
         reverse what was asked (all that remains for a full reversal)."""
         self.ensure_one()
         move = self.move_id
-        default = self._prepare_red_invoice_vals()
+        default = self._prepare_red_reversal_vals()
+        if "line_ids" not in default:  # a full reversal: all that remains, as lines
+            default["line_ids"] = [
+                Command.create(line_vals) for line_vals in self._prepare_red_lines()
+            ]
+        # what _reverse_moves adds to the values it copies the invoice with
         default.update(
             {
                 "move_type": "out_refund",
                 "reversed_entry_id": move.id,
                 "partner_id": move.partner_id.id,
-                "line_ids": [
-                    Command.create(line_vals) for line_vals in self._prepare_red_lines()
-                ],
             }
         )
         return move.with_context(include_business_fields=True).copy_data(default)[0]
