@@ -9,7 +9,7 @@
     "license": "LGPL-3",
     "development_status": "Beta",
     "depends": ["account", "contacts", "mail"],
-    "external_dependencies": {"python": ["openpyxl", "xlrd"]},
+    "external_dependencies": {"python": ["openpyxl", "python-calamine", "xlrd"]},
     "data": [
         "security/partner_segment_groups.xml",
         "security/ir.model.access.csv",

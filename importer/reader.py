@@ -1,19 +1,28 @@
 """Spreadsheet files -> a header row and a stream of data rows.
 
-:func:`open_table` recognises .xlsx (openpyxl, streaming), .xls (xlrd) and
-CSV (UTF-8 with or without BOM, UTF-16 as Excel's "Unicode text", GBK/GB18030
-as saved by Chinese Excel), finds the first sheet whose first rows hold a
-header row, and yields the rows below it with their row number in the file.
-Problems raise :class:`ImportFileError` with a message key.
+:func:`open_table` recognises .xlsx, .xls (xlrd) and CSV (UTF-8 with or
+without BOM, UTF-16 as Excel's "Unicode text", GBK/GB18030 as saved by Chinese
+Excel), finds the first sheet whose first rows hold a header row, and yields
+the rows below it with their row number in the file.  Problems raise
+:class:`ImportFileError` with a message key.
+
+An .xlsx is read by python-calamine (a Rust parser, about ten times as fast as
+openpyxl), which holds a sheet's cells in memory: about 1.6 bytes per byte of
+the sheet's XML, 90 MB for 100,000 rows of nine columns.  A workbook with a
+sheet larger than :data:`CALAMINE_MAX_SHEET_BYTES` is streamed by openpyxl in
+read-only mode instead, in flat memory.  Both give the same rows: blank cells
+are None, whole numbers int, date cells datetime.
 """
 
 import codecs
 import csv
+import datetime
 import io
 import zipfile
 from dataclasses import dataclass, field
 
 import openpyxl
+import python_calamine
 import xlrd
 
 from .cells import is_blank
@@ -21,6 +30,8 @@ from .cells import is_blank
 HEADER_SEARCH_ROWS = 10
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# uncompressed XML of the largest worksheet above which .xlsx is streamed
+CALAMINE_MAX_SHEET_BYTES = 200 * 1024 * 1024
 EXTENSIONS = {"xlsx": "xlsx", "xlsm": "xlsx", "xls": "xls", "csv": "csv", "txt": "csv"}
 
 
@@ -119,6 +130,72 @@ def open_table(content, filename, is_header, header_search_rows=HEADER_SEARCH_RO
 
 # ---------------------------------------------------------------- formats
 def _xlsx_sheets(content, filename):
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            largest = max(
+                (
+                    info.file_size
+                    for info in archive.infolist()
+                    if info.filename.startswith("xl/worksheets/")
+                ),
+                default=0,
+            )
+    except zipfile.BadZipFile as error:
+        raise ImportFileError("corrupt", filename=filename, error=str(error)) from None
+    if largest > CALAMINE_MAX_SHEET_BYTES:
+        return _xlsx_sheets_streamed(content, filename)
+    return _xlsx_sheets_calamine(content, filename)
+
+
+def _xlsx_sheets_calamine(content, filename):
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
+    except Exception as error:  # a damaged file fails anywhere in the parser
+        raise ImportFileError("corrupt", filename=filename, error=str(error)) from None
+    try:
+        for sheet in workbook.sheets_metadata:
+            if sheet.typ != python_calamine.SheetTypeEnum.WorkSheet:
+                continue  # chart and dialog sheets have no cells
+            try:
+                data = workbook.get_sheet_by_name(sheet.name)
+            except Exception as error:  # a damaged sheet shows when it is parsed
+                raise ImportFileError(
+                    "corrupt", filename=filename, error=str(error)
+                ) from None
+            yield sheet.name, _calamine_rows(data), 0
+    finally:
+        workbook.close()
+
+
+def _calamine_rows(data):
+    """Rows numbered from 1 and cells from column A, whatever the used range.
+
+    calamine's iterator starts at the sheet's first row but at the used range's
+    first column: the columns left of it are given back as blanks, so that a
+    cell's position is the same as in openpyxl and in the error report.  Blank
+    cells at the end of a row are dropped, as openpyxl does.
+    """
+    start = data.start
+    padding = [None] * (start[1] if start else 0)
+    for number, values in enumerate(data.iter_rows(), start=1):
+        cells = padding + [_calamine_value(v) for v in values]
+        while cells and cells[-1] is None:
+            cells.pop()
+        yield number, cells
+
+
+def _calamine_value(value):
+    if value == "":
+        return None
+    kind = type(value)
+    if kind is float and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if kind is datetime.date:
+        return datetime.datetime.combine(value, datetime.time())
+    return value
+
+
+def _xlsx_sheets_streamed(content, filename):
     try:
         workbook = openpyxl.load_workbook(
             io.BytesIO(content), read_only=True, data_only=True

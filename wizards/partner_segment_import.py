@@ -219,11 +219,10 @@ class PartnerSegmentImport(models.TransientModel):
         return ["客户名称 / Name"]
 
     def _import_is_sample_row(self, row):
-        ref = normalise_key(row.values.get("ref"))
-        name = normalise_key(row.values.get("name"))
-        vat = normalise_key(row.values.get("vat")).upper()
-        return vat in SAMPLE_USCC or any(
-            text.startswith(marker) for text in (ref, name) for marker in SAMPLE_MARKERS
+        values = row.values
+        return to_text(values.get("vat")).upper() in SAMPLE_USCC or any(
+            to_text(values.get(key)).casefold().startswith(SAMPLE_MARKERS)
+            for key in ("ref", "name")
         )
 
     def _import_prepare(self, header_map):
@@ -238,7 +237,7 @@ class PartnerSegmentImport(models.TransientModel):
         if keys.keys() & {"country_id", "state_id"}:
             context["countries"] = self._import_country_lookup()
         if "state_id" in keys:
-            context["states"] = self._import_state_lookup()
+            context["states"] = {}  # {country id: lookup}, filled per country met
         if "region_id" in keys:
             context["regions"] = self._import_region_lookup()
         for dimension in (
@@ -259,9 +258,10 @@ class PartnerSegmentImport(models.TransientModel):
         else:
             row.error("name", self.env._("The customer name is required."))
         for key in TEXT_FIELDS:
-            text = to_text(row.values.get(key))
-            if text:
-                vals[key] = text
+            if key in row.values:  # the file's columns only
+                text = to_text(row.values[key])
+                if text:
+                    vals[key] = text
         if vals.get("email") and "@" not in vals["email"]:
             row.error(
                 "email",
@@ -509,7 +509,9 @@ class PartnerSegmentImport(models.TransientModel):
         raw = to_text(row.values.get("state_id"))
         if not raw:
             return
-        states = context["states"].get(country.id, {})
+        states = context["states"].get(country.id)
+        if states is None:
+            states = context["states"][country.id] = self._import_state_lookup(country)
         state_id = states.get(self._import_state_key(raw)) or states.get(
             normalise_key(raw)
         )
@@ -605,13 +607,15 @@ class PartnerSegmentImport(models.TransientModel):
         )
 
     @api.model
-    def _import_state_lookup(self):
-        """{country id: {normalised name, short name or code: state id}}."""
-        table = {}
+    def _import_state_lookup(self, country):
+        """{normalised name, short name or code: state id} of a country's states."""
+        states = {}
+        records = self.env["res.country.state"].search(
+            [("country_id", "=", country.id)]
+        )
         # Odoo's Chinese provinces have 粤-style codes; GD-style ones are in their XML ids
-        xml_codes = self._import_state_xml_codes()
-        for state in self.env["res.country.state"].search([]):
-            states = table.setdefault(state.country_id.id, {})
+        xml_codes = self._import_state_xml_codes(records)
+        for state in records:
             states.setdefault(normalise_key(state.code), state.id)
             if state.id in xml_codes:
                 states.setdefault(normalise_key(xml_codes[state.id]), state.id)
@@ -619,16 +623,20 @@ class PartnerSegmentImport(models.TransientModel):
                 name = state.with_context(lang=lang).name
                 states.setdefault(normalise_key(name), state.id)
                 states.setdefault(self._import_state_key(name), state.id)
-        return table
+        return states
 
     @api.model
-    def _import_state_xml_codes(self):
+    def _import_state_xml_codes(self, states):
         """{state id: "GD"} from base's XML ids (state_cn_GD); read as superuser."""
         data = (
             self.env["ir.model.data"]
             .sudo()
             .search_read(
-                [("model", "=", "res.country.state"), ("module", "=", "base")],
+                [
+                    ("model", "=", "res.country.state"),
+                    ("module", "=", "base"),
+                    ("res_id", "in", states.ids),
+                ],
                 ["name", "res_id"],
             )
         )
@@ -666,16 +674,25 @@ class PartnerSegmentImport(models.TransientModel):
 
     # ------------------------------------------------------------ matching
     def _import_find(self, key, values):
-        """{value: [partner dicts]} of the commercial partners whose ``key`` is in values."""
+        """{value: [partner dicts]} of the commercial partners whose ``key`` is in values.
+
+        One query per key kind and batch, with the user's record rules, read
+        as rows (as ``ir.attachment._search`` does): the ids, names, USCCs and
+        codes of up to a batch of partners, without filling the cache.
+        """
         if not values:
             return {}
         domain = [(key, "in", list(values)), ("parent_id", "=", False)]
         if key == "name":
             domain.append(("is_company", "=", True))
+        partners = self.env["res.partner"]
+        query = partners._search(domain)
+        fnames = ("id", "name", "vat", "ref")
         found = {}
-        for record in self.env["res.partner"].search_read(
-            domain, ["name", "vat", "ref"]
+        for row in self.env.execute_query(
+            query.select(*(partners._field_to_sql(partners._table, f) for f in fnames))
         ):
+            record = dict(zip(fnames, row, strict=True))
             found.setdefault(record[key], []).append(record)
         return found
 
@@ -764,30 +781,50 @@ class PartnerSegmentImport(models.TransientModel):
             fnames.update(row.vals)
         for dimension in fnames.intersection(DIMENSIONS):
             fnames.add(partners._segment_field_names(dimension)[2])
-        records.fetch(list(fnames))  # one query for the values compared below
+        current = self._import_current_values(records, fnames)
         groups = {}
-        for row, partner in zip(rows, records, strict=True):
-            diff = self._import_diff(partner, row.vals)
-            row.record_id = partner.id
+        for index, (row, partner_id) in enumerate(zip(rows, records.ids, strict=True)):
+            diff = self._import_diff(
+                row.vals, {f: v[index] for f, v in current.items()}
+            )
+            row.record_id = partner_id
             row.outcome = UPDATE if diff else UNCHANGED
             if diff:
-                groups.setdefault(tuple(sorted(diff.items())), []).append(partner.id)
+                groups.setdefault(tuple(sorted(diff.items())), []).append(partner_id)
         for items, ids in groups.items():
             partners.browse(ids).write(dict(items))
 
-    def _import_diff(self, partner, vals):
+    @api.model
+    def _import_current_values(self, records, fnames):
+        """{field: [value of each record]}, many2one as ids: a column per field.
+
+        One query reads them all; the columns come from ``mapped`` (scalar
+        fields) and ``read`` (many2one), not record by record.
+        """
+        records.fetch(list(fnames))
+        relational = [f for f in fnames if records._fields[f].type == "many2one"]
+        values = {
+            fname: records.mapped(fname) for fname in fnames if fname not in relational
+        }
+        if relational:
+            rows = records.read(relational, load=None)
+            for fname in relational:
+                values[fname] = [row[fname] for row in rows]
+        return values
+
+    @api.model
+    def _import_diff(self, vals, current):
+        """The part of ``vals`` that changes a partner whose values are ``current``."""
         diff = {}
         for fname, value in vals.items():
-            current = partner[fname]
-            if isinstance(current, models.BaseModel):
-                current = current.id
+            old = current[fname]
             if fname in DIMENSIONS:
-                locked = partner[partner._segment_field_names(fname)[2]]
-                if not locked or current != value:
+                locked = current[self.env["res.partner"]._segment_field_names(fname)[2]]
+                if not locked or old != value:
                     diff[fname] = value
             elif isinstance(value, float):
-                if abs((current or 0.0) - value) > 0.005:
+                if abs((old or 0.0) - value) > 0.005:
                     diff[fname] = value
-            elif (current or False) != value:
+            elif (old or False) != value:
                 diff[fname] = value
         return diff
