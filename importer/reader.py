@@ -11,7 +11,8 @@ openpyxl), which holds a sheet's cells in memory: about 1.6 bytes per byte of
 the sheet's XML, 90 MB for 100,000 rows of nine columns.  A workbook with a
 sheet larger than :data:`CALAMINE_MAX_SHEET_BYTES` is streamed by openpyxl in
 read-only mode instead, in flat memory.  Both give the same rows: blank cells
-are None, whole numbers int, date cells datetime.
+are None, whole numbers int, date cells datetime, and a row ends with its last
+cell that is not blank.
 """
 
 import codecs
@@ -172,16 +173,19 @@ def _calamine_rows(data):
 
     calamine's iterator starts at the sheet's first row but at the used range's
     first column: the columns left of it are given back as blanks, so that a
-    cell's position is the same as in openpyxl and in the error report.  Blank
-    cells at the end of a row are dropped, as openpyxl does.
+    cell's position is the same as in openpyxl and in the error report.
     """
     start = data.start
     padding = [None] * (start[1] if start else 0)
     for number, values in enumerate(data.iter_rows(), start=1):
-        cells = padding + [_calamine_value(v) for v in values]
-        while cells and cells[-1] is None:
-            cells.pop()
-        yield number, cells
+        yield number, _trimmed(padding + [_calamine_value(v) for v in values])
+
+
+def _trimmed(cells):
+    """The row without its blank cells at the end."""
+    while cells and cells[-1] is None:
+        cells.pop()
+    return cells
 
 
 def _calamine_value(value):
@@ -214,7 +218,7 @@ def _xlsx_sheets_streamed(content, filename):
 def _xlsx_rows(sheet, filename):
     try:
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, list(values)
+            yield number, _trimmed(list(values))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as error:
         # a damaged sheet shows only when its XML is parsed
         raise ImportFileError("corrupt", filename=filename, error=str(error)) from None

@@ -1,11 +1,13 @@
 import datetime
 import io
 import os
+from unittest.mock import patch
 
 import openpyxl
 
 from odoo.tests import BaseCase, tagged
 
+from ..importer import reader
 from ..importer.cells import CellError, parse_date, parse_number, to_text
 from ..importer.headers import Column, header_detector, map_headers, normalise_header
 from ..importer.reader import ImportFileError, decode_text, open_table
@@ -148,6 +150,72 @@ class TestImportReader(BaseCase):
         table, _rows = table_of(read("u8_customers.xlsx"), "u8.xlsx")
         self.assertEqual(table.sheet, "客户档案")
         self.assertEqual(table.skipped_sheets, ["填写说明"])
+
+    def test_xlsx_readers_give_the_same_rows(self):
+        """python-calamine (most files) and openpyxl streaming (very large sheets)
+        give the same rows: blank cells None, whole numbers int, date cells
+        datetime, positions and row numbers as the user sees them."""
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        sheet.title = "data"
+        sheet.append(["客户名称", "年营业收入", "成立日期", "有效", None, None])
+        sheet.append(["甲公司", 1200, datetime.date(2024, 1, 31), True, None, ""])
+        sheet.append(["乙公司", 12.5, datetime.datetime(2024, 1, 31, 10, 5), False])
+        sheet["A6"] = "丙公司"
+        offset = workbook.create_sheet("offset")  # used range starts at C3
+        offset["C3"] = "客户名称"
+        offset["D4"] = 5
+        workbook.create_sheet("empty")
+        workbook.create_sheet("hidden").sheet_state = "hidden"
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        files = {name: read(name) for name in ("customers.xlsx", "u8_customers.xlsx")}
+        files["made.xlsx"] = buffer.getvalue()
+
+        def sheets(reader_function, name):
+            return [
+                (title, list(rows))
+                for title, rows, _datemode in reader_function(files[name], name)
+            ]
+
+        for name in files:
+            self.assertEqual(
+                sheets(reader._xlsx_sheets_calamine, name),
+                sheets(reader._xlsx_sheets_streamed, name),
+                name,
+            )
+        made = dict(sheets(reader._xlsx_sheets_calamine, "made.xlsx"))
+        self.assertEqual(list(made), ["data", "offset", "empty", "hidden"])
+        self.assertEqual(
+            made["data"][1:3],
+            [
+                (2, ["甲公司", 1200, datetime.datetime(2024, 1, 31), True]),
+                (3, ["乙公司", 12.5, datetime.datetime(2024, 1, 31, 10, 5), False]),
+            ],
+        )
+        self.assertEqual(made["data"][-1], (6, ["丙公司"]))
+        self.assertEqual(
+            made["offset"],
+            [
+                (1, []),
+                (2, []),
+                (3, [None, None, "客户名称"]),
+                (4, [None, None, None, 5]),
+            ],
+        )
+        self.assertEqual(made["empty"], [])
+
+    def test_large_sheets_are_streamed(self):
+        content = read("u8_customers.xlsx")
+        table, rows = table_of(content, "u8.xlsx")
+        self.assertEqual(table.source.__name__, "_xlsx_sheets_calamine")
+        with patch.object(reader, "CALAMINE_MAX_SHEET_BYTES", 100):
+            streamed, streamed_rows = table_of(content, "u8.xlsx")
+        self.assertEqual(streamed.source.__name__, "_xlsx_sheets_streamed")
+        self.assertEqual(
+            (streamed.sheet, streamed.header_row, streamed.headers, streamed_rows),
+            (table.sheet, table.header_row, table.headers, rows),
+        )
 
     def test_bad_files(self):
         for content, filename, code in (
