@@ -176,7 +176,9 @@ def _calamine_rows(data):
     cell's position is the same as in openpyxl and in the error report.
     """
     start = data.start
-    padding = [None] * (start[1] if start else 0)
+    if start is None:
+        return  # an empty sheet
+    padding = [None] * start[1]
     for number, values in enumerate(data.iter_rows(), start=1):
         yield number, _trimmed(padding + [_calamine_value(v) for v in values])
 
