@@ -2,14 +2,17 @@
     "name": "Customer Segments (客户分类管理)",
     "summary": "Classify customers by scale, industry, region, credit, value and "
     "frequency, kept current from invoice history",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "website": "https://github.com/partner-segment/partner_segment",
     "author": "partner_segment contributors",
     "license": "LGPL-3",
     "development_status": "Beta",
     "depends": ["account", "contacts", "mail"],
-    "external_dependencies": {"python": ["openpyxl", "python-calamine", "xlrd"]},
+    # Bare \w+ names: Odoo 18 parses anything else (a hyphen, a version) only
+    # when the optional "packaging" library is installed.  The versions wanted
+    # are in readme/INSTALL.md.
+    "external_dependencies": {"python": ["openpyxl", "python_calamine", "xlrd"]},
     "data": [
         "security/partner_segment_groups.xml",
         "security/ir.model.access.csv",
