@@ -1,6 +1,7 @@
-# partner_segment developer commands: see README.md
+# partner_segment developer commands: see README.md.  Each command does the
+# set-up it needs (scripts/setup.sh, idempotent); `make setup` alone is optional.
 SHELL := /bin/bash
-.PHONY: setup test lint run pot bench clean
+.PHONY: setup test lint run pot install-check clean
 
 setup:
 	bash scripts/setup.sh
@@ -16,6 +17,9 @@ run:
 
 pot:
 	bash scripts/i18n.sh
+
+install-check:
+	bash scripts/install_check.sh
 
 clean:
 	rm -rf .build .venv odoo.conf

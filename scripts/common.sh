@@ -25,11 +25,14 @@ link_addon() {
     done
 }
 
+# Every command does the set-up it needs: setup.sh is idempotent and takes
+# about a second once done, so a fresh clone needs no 'make setup' first.
 require_setup() {
-    if [ ! -f "$CONF" ] || [ ! -x "$VENV/bin/python" ]; then
-        echo "Run 'make setup' first." >&2
-        exit 1
-    fi
+    local log
+    log="$(mktemp)"
+    bash "$ROOT/scripts/setup.sh" >"$log" 2>&1 || {
+        cat "$log" >&2; rm -f "$log"; echo "set-up failed (see above)" >&2; exit 1; }
+    rm -f "$log"
     link_addon
 }
 

@@ -1,20 +1,65 @@
 #!/usr/bin/env bash
-# Create (once) the demo database with partner_segment and its demo data,
-# classify it, and serve Odoo on http://localhost:8069 (admin/admin).
+# Create (once) the demo database: a Chinese company (China, CNY, 简体中文,
+# Chinese chart of accounts) with partner_segment and its demo customers,
+# classified; then serve Odoo on http://localhost:8069 (admin/admin).
+# DEMO_LANG=en_US make run shows the same data in English.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 require_setup
 
 DB=partner_segment_demo
 PORT="${PORT:-8069}"
-if ! db_exists "$DB"; then
-    echo "== creating $DB with demo data"
-    "${ODOO_BIN[@]}" -d "$DB" -i partner_segment --stop-after-init --no-http \
-        --log-level=warn
-fi
-"${ODOO_PY[@]}" shell -c "$CONF" -d "$DB" --no-http --log-level=warn <<'PY' >/dev/null
-env["partner.segment.demo"]._run_classification()
+DEMO_LANG="${DEMO_LANG:-zh_CN}"
+QUIET=(--stop-after-init --no-http --log-level=warn)
+shell() { "${ODOO_PY[@]}" shell -c "$CONF" -d "$DB" --no-http --log-level=warn; }
+
+demo_ready() {
+    db_exists "$DB" && [ "$(psql -d "$DB" -tAc \
+        "select value from ir_config_parameter where key = 'partner_segment.demo_version'" 2>/dev/null)" = "2" ]
+}
+
+if ! demo_ready; then
+    drop_db "$DB"
+    echo "== creating $DB: a Chinese company (China, CNY, zh_CN)"
+    "${ODOO_BIN[@]}" -d "$DB" -i base --load-language=zh_CN "${QUIET[@]}"
+    # before accounting is installed, so that the company keeps books in CNY
+    shell <<'PY' >/dev/null
+company = env.ref("base.main_company")
+cny = env.ref("base.CNY")
+cny.active = True
+company.write({
+    "name": "上海浦江商贸有限公司",
+    "country_id": env.ref("base.cn").id,
+    "state_id": env.ref("base.state_cn_SH").id,
+    "city": "上海市",
+    "street": "浦东新区世纪大道100号",
+    "zip": "200120",
+    "phone": "+86 21 5888 0000",
+    "currency_id": cny.id,
+})
+company.partner_id.lang = "zh_CN"
+env.ref("base.user_admin").write({"lang": "zh_CN", "tz": "Asia/Shanghai"})
 env.cr.commit()
 PY
-echo "== Odoo with partner_segment: http://localhost:$PORT (login admin / password admin)"
+    echo "== installing the Chinese chart of accounts (l10n_cn) and partner_segment with its demo"
+    "${ODOO_BIN[@]}" -d "$DB" -i l10n_cn "${QUIET[@]}"
+    "${ODOO_BIN[@]}" -d "$DB" -i partner_segment "${QUIET[@]}"
+    echo "== classifying the demo customers"
+    shell <<'PY' >/dev/null
+cn = env.ref("base.cn")
+env["res.partner"].search([("country_id", "=", cn.id)]).write({"lang": "zh_CN"})
+env["partner.segment.demo"]._run_classification()
+env["ir.config_parameter"].set_param("partner_segment.demo_version", "2")
+env.cr.commit()
+PY
+fi
+# the interface language, on the same data
+DEMO_LANG="$DEMO_LANG" shell <<'PY' >/dev/null
+import os
+lang = os.environ["DEMO_LANG"]
+env["res.lang"]._activate_lang(lang)
+env.ref("base.user_admin").lang = lang
+env.cr.commit()
+PY
+echo "== Odoo with partner_segment: http://localhost:$PORT (login admin / password admin, $DEMO_LANG)"
 exec "${ODOO_BIN[@]}" -d "$DB" --db-filter "^$DB\$" --http-port "$PORT"
