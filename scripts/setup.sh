@@ -106,9 +106,14 @@ DATA_DIR="${ODOO_DATA_DIR:-$HOME/.local/share/partner_segment}"
 mkdir -p "$BUILD/addons" "$DATA_DIR"
 source "$ROOT/scripts/common.sh"
 link_addon
+# a git checkout has addons/ at the top; Odoo's source distribution (sdist,
+# nightly tarball) keeps them all under odoo/addons
+ADDONS_PATH="$ODOO_SRC/odoo/addons"
+[ -d "$ODOO_SRC/addons" ] && ADDONS_PATH="$ADDONS_PATH,$ODOO_SRC/addons"
+ADDONS_PATH="$ADDONS_PATH,$BUILD/addons"
 cat > "$BUILD/odoo.conf" <<CONF
 [options]
-addons_path = $ODOO_SRC/odoo/addons,$ODOO_SRC/addons,$BUILD/addons
+addons_path = $ADDONS_PATH
 data_dir = $DATA_DIR
 db_host = $DBHOST
 db_port = 5432
