@@ -37,6 +37,15 @@ RFM_CLASSES = [
     ("general_keep", "General Retention"),
     ("general_retain", "General Win-back"),
 ]
+# Who may read the classification (see README, "Who sees what"): internal users
+# only, as core protects a partner's credit figures from its portal user; the
+# money figures only Customer Segments users and invoicing users, the groups
+# core gives a partner's receivable (``credit``, ``total_invoiced``).
+INTERNAL_GROUPS = "base.group_user"
+MONEY_GROUPS = (
+    "partner_segment.partner_segment_group_user,"
+    "account.group_account_invoice,account.group_account_readonly"
+)
 # Behavioural dimensions: per company, written by partner.segment.engine
 BEHAVIOUR_DIMENSIONS = {
     "value_tier": ("Value Tier", VALUE_TIERS),
@@ -51,17 +60,14 @@ BEHAVIOUR_DIMENSIONS = {
 def _behaviour_fields(dimension, **effective_attrs):
     """The four fields of a per-company dimension: effective, computed, manual, lock."""
     label, selection = BEHAVIOUR_DIMENSIONS[dimension]
+    protected = {"company_dependent": True, "groups": INTERNAL_GROUPS}
     return (
         fields.Selection(
-            selection,
-            string=label,
-            company_dependent=True,
-            tracking=True,
-            **effective_attrs,
+            selection, string=label, tracking=True, **protected, **effective_attrs
         ),
-        fields.Selection(selection, string=f"Computed {label}", company_dependent=True),
-        fields.Selection(selection, string=f"Manual {label}", company_dependent=True),
-        fields.Boolean(f"{label} Locked", company_dependent=True, tracking=True),
+        fields.Selection(selection, string=f"Computed {label}", **protected),
+        fields.Selection(selection, string=f"Manual {label}", **protected),
+        fields.Boolean(f"{label} Locked", tracking=True, **protected),
     )
 
 
@@ -72,15 +78,18 @@ class ResPartner(models.Model):
     employee_count = fields.Integer(
         "Employees",
         tracking=True,
+        groups=INTERNAL_GROUPS,
         help="Number of employees (从业人员). Zero counts as not entered.",
     )
     annual_revenue = fields.Monetary(
         tracking=True,
+        groups=INTERNAL_GROUPS,
         help="Operating revenue of the last year (营业收入), in company currency. "
         "Zero counts as not entered.",
     )
     total_assets = fields.Monetary(
         tracking=True,
+        groups=INTERNAL_GROUPS,
         help="Total assets (资产总额), in company currency. Zero counts as not entered.",
     )
 
@@ -90,10 +99,13 @@ class ResPartner(models.Model):
         string="Computed Scale",
         compute="_compute_scale_class_computed",
         store=True,
+        groups=INTERNAL_GROUPS,
         help="The scale the 2017 standard gives from employees, revenue, assets "
         "and the industry's sector.",
     )
-    scale_class_manual = fields.Selection(SCALE_CLASSES, string="Manual Scale")
+    scale_class_manual = fields.Selection(
+        SCALE_CLASSES, string="Manual Scale", groups=INTERNAL_GROUPS
+    )
     scale_class = fields.Selection(
         SCALE_CLASSES,
         string="Scale",
@@ -103,10 +115,12 @@ class ResPartner(models.Model):
         readonly=False,
         index=True,
         tracking=True,
+        groups=INTERNAL_GROUPS,
     )
     scale_class_locked = fields.Boolean(
         "Scale Locked",
         tracking=True,
+        groups=INTERNAL_GROUPS,
         help="Set by hand: recomputation never overwrites a locked scale.",
     )
 
@@ -117,9 +131,13 @@ class ResPartner(models.Model):
         compute="_compute_region_id_computed",
         store=True,
         ondelete="set null",
+        groups=INTERNAL_GROUPS,
     )
     region_id_manual = fields.Many2one(
-        "partner.region", string="Manual Region", ondelete="restrict"
+        "partner.region",
+        string="Manual Region",
+        ondelete="restrict",
+        groups=INTERNAL_GROUPS,
     )
     region_id = fields.Many2one(
         "partner.region",
@@ -131,10 +149,12 @@ class ResPartner(models.Model):
         index=True,
         tracking=True,
         ondelete="restrict",
+        groups=INTERNAL_GROUPS,
     )
     region_id_locked = fields.Boolean(
         "Region Locked",
         tracking=True,
+        groups=INTERNAL_GROUPS,
         help="Set by hand: recomputation never overwrites a locked region.",
     )
 
@@ -166,10 +186,11 @@ class ResPartner(models.Model):
     rfm_class, rfm_class_computed, rfm_class_manual, rfm_class_locked = (
         _behaviour_fields("rfm_class")
     )
-    # Inputs of the behavioural classification, per company
+    # Inputs of the behavioural classification, per company (the engine writes them)
     segment_revenue = fields.Float(
         "Window Revenue",
         company_dependent=True,
+        groups=MONEY_GROUPS,
         digits="Account",
         help="Net untaxed revenue of posted customer invoices minus credit notes in "
         "the classification window, in company currency.",
@@ -177,25 +198,40 @@ class ResPartner(models.Model):
     segment_invoice_count = fields.Integer(
         "Window Invoices",
         company_dependent=True,
+        groups=INTERNAL_GROUPS,
         help="Posted customer invoices in the classification window.",
     )
-    segment_first_invoice_date = fields.Date("First Invoice", company_dependent=True)
-    segment_last_invoice_date = fields.Date("Last Invoice", company_dependent=True)
+    segment_first_invoice_date = fields.Date(
+        "First Invoice", company_dependent=True, groups=INTERNAL_GROUPS
+    )
+    segment_last_invoice_date = fields.Date(
+        "Last Invoice", company_dependent=True, groups=INTERNAL_GROUPS
+    )
     segment_overdue_days = fields.Integer(
         "Overdue Days",
         company_dependent=True,
+        groups=INTERNAL_GROUPS,
         help="Days past due of the oldest open receivable on the classification day.",
     )
     segment_overdue_amount = fields.Float(
-        "Overdue Amount", company_dependent=True, digits="Account"
+        "Overdue Amount",
+        company_dependent=True,
+        groups=MONEY_GROUPS,
+        digits="Account",
     )
-    segment_classified_on = fields.Date("Classified On", company_dependent=True)
-    segment_history_count = fields.Integer(compute="_compute_segment_history_count")
+    segment_classified_on = fields.Date(
+        "Classified On", company_dependent=True, groups=INTERNAL_GROUPS
+    )
+    segment_history_count = fields.Integer(
+        compute="_compute_segment_history_count",
+        groups="partner_segment.partner_segment_group_user",
+    )
 
     segment_override_differs = fields.Boolean(
         "Override Differs",
         compute="_compute_segment_override_differs",
         search="_search_segment_override_differs",
+        groups=INTERNAL_GROUPS,
         help="A locked classification differs from what the rules compute.",
     )
     industry_code = fields.Char(related="industry_id.code", string="Industry Code")
@@ -392,6 +428,21 @@ class ResPartner(models.Model):
                 self, before, self.env.context.get("segment_source", "override")
             )
         return result
+
+    def _export_rows(self, fields, *, _is_toplevel_call=True):
+        """Export reads values directly: hold this module's fields to their groups
+        as ``read`` does, so an export never shows what the form hides."""
+        names = {path[0] for path in fields if path}
+        self.check_field_access_rights(
+            "read",
+            [
+                name
+                for name in names
+                if name in self._fields
+                and self._fields[name]._module == "partner_segment"
+            ],
+        )
+        return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
 
     # ------------------------------------------------------------ actions
     def action_segment_reclassify(self):
