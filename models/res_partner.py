@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..engine.scale import classify_scale
+from .partner_segment_engine import INPUT_FIELDS
 
 SCALE_CLASSES = [
     ("large", "Large"),
@@ -60,7 +61,8 @@ BEHAVIOUR_DIMENSIONS = {
 def _behaviour_fields(dimension, **effective_attrs):
     """The four fields of a per-company dimension: effective, computed, manual, lock."""
     label, selection = BEHAVIOUR_DIMENSIONS[dimension]
-    protected = {"company_dependent": True, "groups": INTERNAL_GROUPS}
+    # a copy is classified anew: it starts unlocked, without manual values
+    protected = {"company_dependent": True, "copy": False, "groups": INTERNAL_GROUPS}
     return (
         fields.Selection(
             selection, string=label, tracking=True, **protected, **effective_attrs
@@ -104,7 +106,7 @@ class ResPartner(models.Model):
         "and the industry's sector.",
     )
     scale_class_manual = fields.Selection(
-        SCALE_CLASSES, string="Manual Scale", groups=INTERNAL_GROUPS
+        SCALE_CLASSES, string="Manual Scale", copy=False, groups=INTERNAL_GROUPS
     )
     scale_class = fields.Selection(
         SCALE_CLASSES,
@@ -113,6 +115,7 @@ class ResPartner(models.Model):
         inverse="_inverse_scale_class",
         store=True,
         readonly=False,
+        copy=False,
         index=True,
         tracking=True,
         groups=INTERNAL_GROUPS,
@@ -120,6 +123,7 @@ class ResPartner(models.Model):
     scale_class_locked = fields.Boolean(
         "Scale Locked",
         tracking=True,
+        copy=False,
         groups=INTERNAL_GROUPS,
         help="Set by hand: recomputation never overwrites a locked scale.",
     )
@@ -137,6 +141,7 @@ class ResPartner(models.Model):
         "partner.region",
         string="Manual Region",
         ondelete="restrict",
+        copy=False,
         groups=INTERNAL_GROUPS,
     )
     region_id = fields.Many2one(
@@ -146,6 +151,7 @@ class ResPartner(models.Model):
         inverse="_inverse_region_id",
         store=True,
         readonly=False,
+        copy=False,
         index=True,
         tracking=True,
         ondelete="restrict",
@@ -154,6 +160,7 @@ class ResPartner(models.Model):
     region_id_locked = fields.Boolean(
         "Region Locked",
         tracking=True,
+        copy=False,
         groups=INTERNAL_GROUPS,
         help="Set by hand: recomputation never overwrites a locked region.",
     )
@@ -190,6 +197,7 @@ class ResPartner(models.Model):
     segment_revenue = fields.Float(
         "Window Revenue",
         company_dependent=True,
+        copy=False,
         groups=MONEY_GROUPS,
         digits="Account",
         help="Net untaxed revenue of posted customer invoices minus credit notes in "
@@ -198,29 +206,32 @@ class ResPartner(models.Model):
     segment_invoice_count = fields.Integer(
         "Window Invoices",
         company_dependent=True,
+        copy=False,
         groups=INTERNAL_GROUPS,
         help="Posted customer invoices in the classification window.",
     )
     segment_first_invoice_date = fields.Date(
-        "First Invoice", company_dependent=True, groups=INTERNAL_GROUPS
+        "First Invoice", company_dependent=True, copy=False, groups=INTERNAL_GROUPS
     )
     segment_last_invoice_date = fields.Date(
-        "Last Invoice", company_dependent=True, groups=INTERNAL_GROUPS
+        "Last Invoice", company_dependent=True, copy=False, groups=INTERNAL_GROUPS
     )
     segment_overdue_days = fields.Integer(
         "Overdue Days",
         company_dependent=True,
+        copy=False,
         groups=INTERNAL_GROUPS,
         help="Days past due of the oldest open receivable on the classification day.",
     )
     segment_overdue_amount = fields.Float(
         "Overdue Amount",
         company_dependent=True,
+        copy=False,
         groups=MONEY_GROUPS,
         digits="Account",
     )
     segment_classified_on = fields.Date(
-        "Classified On", company_dependent=True, groups=INTERNAL_GROUPS
+        "Classified On", company_dependent=True, copy=False, groups=INTERNAL_GROUPS
     )
     segment_history_count = fields.Integer(
         compute="_compute_segment_history_count",
@@ -406,14 +417,23 @@ class ResPartner(models.Model):
                 )
 
     # ------------------------------------------------------------ CRUD
+    @api.model
+    def default_get(self, fields):
+        """A default (context or ir.default) never sets a classification by hand."""
+        defaults = super().default_get(fields)
+        if not self._segment_may_override():
+            for fname in self._segment_protected_fields() & defaults.keys():
+                del defaults[fname]
+        return defaults
+
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            self._check_segment_override_access(vals)
+        # compared with a new partner's empty values (copy() calls create on the original)
+        vals_list = [self.browse()._segment_guard_override(vals) for vals in vals_list]
         return super().create(vals_list)
 
     def write(self, vals):
-        self._check_segment_override_access(vals)
+        vals = self._segment_guard_override(vals)
         self._segment_keep_locked_values(vals)
         if self.env.context.get("segment_engine"):
             return super().write(vals)
@@ -581,20 +601,50 @@ class ResPartner(models.Model):
                 self.env.add_to_compute(self._fields[fname], self)
 
     @api.model
-    def _check_segment_override_access(self, vals):
-        """Only segment managers set a classification by hand, lock or unlock it."""
-        if self.env.su or self.env.user.has_group(
+    def _segment_may_override(self):
+        return self.env.su or self.env.user.has_group(
             "partner_segment.partner_segment_group_manager"
-        ):
-            return
-        for dimension in self._segment_dimensions():
-            if vals.keys() & {dimension, *self._segment_field_names(dimension)[1:]}:
+        )
+
+    @api.model
+    def _segment_protected_fields(self):
+        """Fields only Customer Segments managers (and the engine) may change.
+
+        Every field of every dimension (effective, computed, manual, lock) and
+        the engine's inputs: writing a computed value or an input directly,
+        then unlocking, would forge a classification as surely as a lock.
+        """
+        return {
+            *self._segment_depends_all(),
+            *INPUT_FIELDS.values(),
+            "segment_classified_on",
+        }
+
+    def _segment_guard_override(self, vals):
+        """``vals`` without the protected values that change nothing.
+
+        For anyone but a segment manager, a protected field may be given only
+        with the value it already has on every partner written (the empty value
+        on create): a duplicate, an import of exported columns or a form that
+        sends unchanged values go through; a change is refused.
+        """
+        protected = self._segment_protected_fields() & vals.keys()
+        if not protected or self._segment_may_override():
+            return vals
+        vals = dict(vals)
+        for fname in sorted(protected):
+            field = self._fields[fname]
+            new = field.convert_to_cache(vals.pop(fname), self, validate=False)
+            current = {
+                field.convert_to_cache(value, self, validate=False)
+                for value in ([p[fname] for p in self] if self else [False])
+            }
+            if current != {new}:
                 raise AccessError(
                     self.env._(
                         "Only Customer Segments managers may set a classification "
                         "by hand (%(field)s).",
-                        field=self._fields[dimension].get_description(self.env)[
-                            "string"
-                        ],
+                        field=field.get_description(self.env)["string"],
                     )
                 )
+        return vals
