@@ -170,6 +170,34 @@ class TestNobodyBlocked(SegmentCase):
         )
         self.assertEqual(self.partner.credit_grade, "C")
 
+    def test_contact_manager_imports_through_base_import(self):
+        xml_id = self.partner.export_data(["id"])["datas"][0][0]
+        csv = (
+            "id,name,is_company,phone,scale_class\n"
+            f"{xml_id},重型机械,1,020-9,Large\n"
+            ",新导入公司,1,020-8,\n"
+        )
+        wizard = (
+            self.env["base_import.import"]
+            .with_user(self.employee)
+            .create(
+                {
+                    "res_model": "res.partner",
+                    "file": csv.encode(),
+                    "file_type": "text/csv",
+                }
+            )
+        )
+        options = {"has_headers": True, "quoting": '"', "separator": ","}
+        fields = ["id", "name", "is_company", "phone", "scale_class"]
+        result = wizard.execute_import(fields, fields, options)
+        self.assertFalse(result["messages"])
+        self.assertEqual(len(result["ids"]), 2)
+        self.assertEqual(self.partner.phone, "020-9")
+        self.assertEqual(self.partner.scale_class, "large")
+        created = self.Partner.search([("name", "=", "新导入公司")])
+        self.assertFalse(created.scale_class_locked)
+
     def test_writes_that_change_no_class_by_hand_go_through(self):
         partner = self.partner.with_user(self.employee)
         partner.write({"phone": "010-1", "employee_count": 400, "annual_revenue": 3e7})
