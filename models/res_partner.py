@@ -426,6 +426,16 @@ class ResPartner(models.Model):
                 del defaults[fname]
         return defaults
 
+    @api.model
+    def fields_get(self, allfields=None, attributes=None):
+        """Without the protected fields while a non-manager's merge reads which
+        fields to carry over (hiding fields grants nothing)."""
+        result = super().fields_get(allfields=allfields, attributes=attributes)
+        if self.env.context.get("segment_merge_keep_classification"):
+            for fname in self._segment_protected_fields():
+                result.pop(fname, None)
+        return result
+
     @api.model_create_multi
     def create(self, vals_list):
         # compared with a new partner's empty values (copy() calls create on the original)

@@ -198,6 +198,42 @@ class TestNobodyBlocked(SegmentCase):
         created = self.Partner.search([("name", "=", "新导入公司")])
         self.assertFalse(created.scale_class_locked)
 
+    def test_contact_manager_merges_classified_partners(self):
+        self.partner.email = "merge@example.cn"
+        dst = self.company(
+            "重型机械（重复）",
+            email="merge@example.cn",
+            industry_id=self.industry["C"].id,
+            employee_count=50,
+            annual_revenue=5e6,
+            state_id=self.state("GD").id,
+        )
+        wizard = (
+            self.env["base.partner.merge.automatic.wizard"]
+            .with_user(self.employee)
+            .create({})
+        )
+        wizard._merge((self.partner | dst).ids, dst.with_env(wizard.env))
+        self.assertFalse(self.partner.exists())
+        # the destination keeps its own scale and region, unlocked; core merges
+        # the company-dependent values (behaviour) of the duplicate in SQL
+        self.assertEqual(dst.scale_class, "small")
+        self.assertEqual(dst.region_id, self.region["south"])
+        self.assertFalse(dst.scale_class_locked or dst.region_id_locked)
+        self.assertEqual(dst.credit_grade, "C")
+
+    def test_manager_merge_carries_the_classification(self):
+        self.partner.email = "merge@example.cn"
+        dst = self.company("重型机械（重复）", email="merge@example.cn")
+        wizard = (
+            self.env["base.partner.merge.automatic.wizard"]
+            .with_user(self.segment_manager)
+            .create({})
+        )
+        wizard._merge((self.partner | dst).ids, dst.with_env(wizard.env))
+        self.assertEqual((dst.scale_class, dst.credit_grade), ("large", "C"))
+        self.assertTrue(dst.scale_class_locked and dst.credit_grade_locked)
+
     def test_writes_that_change_no_class_by_hand_go_through(self):
         partner = self.partner.with_user(self.employee)
         partner.write({"phone": "010-1", "employee_count": 400, "annual_revenue": 3e7})
