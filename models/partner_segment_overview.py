@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from .res_partner import MONEY_GROUPS
+
 # Dimensions of the overview, in display order: (dimension, partner field).
 # "industry" is the GB/T 4754 section of the partner's industry.
 OVERVIEW_DIMENSIONS = (
@@ -15,6 +17,8 @@ OVERVIEW_DIMENSIONS = (
     ("region_id", "region_id"),
     ("industry", "industry_id"),
 )
+# what the partners a user may read depend on: the user and the allowed companies
+READER_CONTEXT = ("uid", "allowed_company_ids")
 # a class of a dimension of a company gets id (company * 100 + dimension) * 10^8 + class
 CLASS_SPAN = 10**8
 
@@ -24,7 +28,9 @@ class PartnerSegmentOverview(models.Model):
 
     A read-only SQL view over the stored classification (company-dependent
     jsonb columns of ``res_partner``), for the overview kanban whose cards
-    open the customers of their class.
+    open the customers of their class.  Its query is built for the user who
+    reads it: it counts only the partners that user may read (record rules
+    of ``res.partner``), so a salesman sees the totals of his own customers.
     """
 
     _name = "partner.segment.overview"
@@ -54,9 +60,22 @@ class PartnerSegmentOverview(models.Model):
     class_key = fields.Char("Class Key", readonly=True)
     class_label = fields.Char("Class", compute="_compute_class_label")
     sequence = fields.Integer(readonly=True)
-    customer_count = fields.Integer("Customers", readonly=True)
-    revenue = fields.Monetary("Window Revenue", readonly=True)
-    overdue_amount = fields.Monetary("Overdue Amount", readonly=True)
+    # the figures depend on who reads them (the partners they may read)
+    customer_count = fields.Integer(
+        "Customers", readonly=True, depends_context=READER_CONTEXT
+    )
+    revenue = fields.Monetary(
+        "Window Revenue",
+        readonly=True,
+        groups=MONEY_GROUPS,
+        depends_context=READER_CONTEXT,
+    )
+    overdue_amount = fields.Monetary(
+        "Overdue Amount",
+        readonly=True,
+        groups=MONEY_GROUPS,
+        depends_context=READER_CONTEXT,
+    )
 
     @property
     def _table_query(self):
@@ -134,6 +153,14 @@ class PartnerSegmentOverview(models.Model):
         return [*domain, (fname, "=", self.class_key)]
 
     @api.model
+    def _readable_partners_sql(self):
+        """SQL condition on ``p``: a partner the current user may read."""
+        if self.env.su:
+            return SQL("TRUE")
+        query = self.env["res.partner"].with_context(active_test=False)._search([])
+        return SQL("p.id IN %s", query.subselect())
+
+    @api.model
     def _overview_query(self):
         partner = self.env["res.partner"]
 
@@ -180,6 +207,7 @@ class PartnerSegmentOverview(models.Model):
                  LEFT JOIN res_partner_industry ind ON ind.id = p.industry_id
                      WHERE p.segment_classified_on ? c.id::text
                        AND p.active
+                       AND %(readable)s
                    ) s
         CROSS JOIN LATERAL (VALUES %(pairs)s)
                 AS d(dimension, dimension_sequence, class_key, sequence)
@@ -187,6 +215,7 @@ class PartnerSegmentOverview(models.Model):
                    d.class_key, d.sequence
             """,
             span=CLASS_SPAN,
+            readable=self._readable_partners_sql(),
             revenue=value("segment_revenue"),
             overdue=value("segment_overdue_amount"),
             behaviour=SQL(", ").join(

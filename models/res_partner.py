@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..engine.scale import classify_scale
+from .partner_segment_engine import INPUT_FIELDS
 
 SCALE_CLASSES = [
     ("large", "Large"),
@@ -37,6 +38,15 @@ RFM_CLASSES = [
     ("general_keep", "General Retention"),
     ("general_retain", "General Win-back"),
 ]
+# Who may read the classification (see README, "Who sees what"): internal users
+# only, as core protects a partner's credit figures from its portal user; the
+# money figures only Customer Segments users and invoicing users, the groups
+# core gives a partner's receivable (``credit``, ``total_invoiced``).
+INTERNAL_GROUPS = "base.group_user"
+MONEY_GROUPS = (
+    "partner_segment.partner_segment_group_user,"
+    "account.group_account_invoice,account.group_account_readonly"
+)
 # Behavioural dimensions: per company, written by partner.segment.engine
 BEHAVIOUR_DIMENSIONS = {
     "value_tier": ("Value Tier", VALUE_TIERS),
@@ -51,17 +61,15 @@ BEHAVIOUR_DIMENSIONS = {
 def _behaviour_fields(dimension, **effective_attrs):
     """The four fields of a per-company dimension: effective, computed, manual, lock."""
     label, selection = BEHAVIOUR_DIMENSIONS[dimension]
+    # a copy is classified anew: it starts unlocked, without manual values
+    protected = {"company_dependent": True, "copy": False, "groups": INTERNAL_GROUPS}
     return (
         fields.Selection(
-            selection,
-            string=label,
-            company_dependent=True,
-            tracking=True,
-            **effective_attrs,
+            selection, string=label, tracking=True, **protected, **effective_attrs
         ),
-        fields.Selection(selection, string=f"Computed {label}", company_dependent=True),
-        fields.Selection(selection, string=f"Manual {label}", company_dependent=True),
-        fields.Boolean(f"{label} Locked", company_dependent=True, tracking=True),
+        fields.Selection(selection, string=f"Computed {label}", **protected),
+        fields.Selection(selection, string=f"Manual {label}", **protected),
+        fields.Boolean(f"{label} Locked", tracking=True, **protected),
     )
 
 
@@ -72,15 +80,18 @@ class ResPartner(models.Model):
     employee_count = fields.Integer(
         "Employees",
         tracking=True,
+        groups=INTERNAL_GROUPS,
         help="Number of employees (从业人员). Zero counts as not entered.",
     )
     annual_revenue = fields.Monetary(
         tracking=True,
+        groups=INTERNAL_GROUPS,
         help="Operating revenue of the last year (营业收入), in company currency. "
         "Zero counts as not entered.",
     )
     total_assets = fields.Monetary(
         tracking=True,
+        groups=INTERNAL_GROUPS,
         help="Total assets (资产总额), in company currency. Zero counts as not entered.",
     )
 
@@ -90,10 +101,13 @@ class ResPartner(models.Model):
         string="Computed Scale",
         compute="_compute_scale_class_computed",
         store=True,
+        groups=INTERNAL_GROUPS,
         help="The scale the 2017 standard gives from employees, revenue, assets "
         "and the industry's sector.",
     )
-    scale_class_manual = fields.Selection(SCALE_CLASSES, string="Manual Scale")
+    scale_class_manual = fields.Selection(
+        SCALE_CLASSES, string="Manual Scale", copy=False, groups=INTERNAL_GROUPS
+    )
     scale_class = fields.Selection(
         SCALE_CLASSES,
         string="Scale",
@@ -101,12 +115,16 @@ class ResPartner(models.Model):
         inverse="_inverse_scale_class",
         store=True,
         readonly=False,
+        copy=False,
         index=True,
         tracking=True,
+        groups=INTERNAL_GROUPS,
     )
     scale_class_locked = fields.Boolean(
         "Scale Locked",
         tracking=True,
+        copy=False,
+        groups=INTERNAL_GROUPS,
         help="Set by hand: recomputation never overwrites a locked scale.",
     )
 
@@ -117,9 +135,14 @@ class ResPartner(models.Model):
         compute="_compute_region_id_computed",
         store=True,
         ondelete="set null",
+        groups=INTERNAL_GROUPS,
     )
     region_id_manual = fields.Many2one(
-        "partner.region", string="Manual Region", ondelete="restrict"
+        "partner.region",
+        string="Manual Region",
+        ondelete="restrict",
+        copy=False,
+        groups=INTERNAL_GROUPS,
     )
     region_id = fields.Many2one(
         "partner.region",
@@ -128,13 +151,17 @@ class ResPartner(models.Model):
         inverse="_inverse_region_id",
         store=True,
         readonly=False,
+        copy=False,
         index=True,
         tracking=True,
         ondelete="restrict",
+        groups=INTERNAL_GROUPS,
     )
     region_id_locked = fields.Boolean(
         "Region Locked",
         tracking=True,
+        copy=False,
+        groups=INTERNAL_GROUPS,
         help="Set by hand: recomputation never overwrites a locked region.",
     )
 
@@ -166,10 +193,12 @@ class ResPartner(models.Model):
     rfm_class, rfm_class_computed, rfm_class_manual, rfm_class_locked = (
         _behaviour_fields("rfm_class")
     )
-    # Inputs of the behavioural classification, per company
+    # Inputs of the behavioural classification, per company (the engine writes them)
     segment_revenue = fields.Float(
         "Window Revenue",
         company_dependent=True,
+        copy=False,
+        groups=MONEY_GROUPS,
         digits="Account",
         help="Net untaxed revenue of posted customer invoices minus credit notes in "
         "the classification window, in company currency.",
@@ -177,25 +206,43 @@ class ResPartner(models.Model):
     segment_invoice_count = fields.Integer(
         "Window Invoices",
         company_dependent=True,
+        copy=False,
+        groups=INTERNAL_GROUPS,
         help="Posted customer invoices in the classification window.",
     )
-    segment_first_invoice_date = fields.Date("First Invoice", company_dependent=True)
-    segment_last_invoice_date = fields.Date("Last Invoice", company_dependent=True)
+    segment_first_invoice_date = fields.Date(
+        "First Invoice", company_dependent=True, copy=False, groups=INTERNAL_GROUPS
+    )
+    segment_last_invoice_date = fields.Date(
+        "Last Invoice", company_dependent=True, copy=False, groups=INTERNAL_GROUPS
+    )
     segment_overdue_days = fields.Integer(
         "Overdue Days",
         company_dependent=True,
+        copy=False,
+        groups=INTERNAL_GROUPS,
         help="Days past due of the oldest open receivable on the classification day.",
     )
     segment_overdue_amount = fields.Float(
-        "Overdue Amount", company_dependent=True, digits="Account"
+        "Overdue Amount",
+        company_dependent=True,
+        copy=False,
+        groups=MONEY_GROUPS,
+        digits="Account",
     )
-    segment_classified_on = fields.Date("Classified On", company_dependent=True)
-    segment_history_count = fields.Integer(compute="_compute_segment_history_count")
+    segment_classified_on = fields.Date(
+        "Classified On", company_dependent=True, copy=False, groups=INTERNAL_GROUPS
+    )
+    segment_history_count = fields.Integer(
+        compute="_compute_segment_history_count",
+        groups="partner_segment.partner_segment_group_user",
+    )
 
     segment_override_differs = fields.Boolean(
         "Override Differs",
         compute="_compute_segment_override_differs",
         search="_search_segment_override_differs",
+        groups=INTERNAL_GROUPS,
         help="A locked classification differs from what the rules compute.",
     )
     industry_code = fields.Char(related="industry_id.code", string="Industry Code")
@@ -370,14 +417,33 @@ class ResPartner(models.Model):
                 )
 
     # ------------------------------------------------------------ CRUD
+    @api.model
+    def default_get(self, fields):
+        """A default (context or ir.default) never sets a classification by hand."""
+        defaults = super().default_get(fields)
+        if not self._segment_may_override():
+            for fname in self._segment_protected_fields() & defaults.keys():
+                del defaults[fname]
+        return defaults
+
+    @api.model
+    def fields_get(self, allfields=None, attributes=None):
+        """Without the protected fields while a non-manager's merge reads which
+        fields to carry over (hiding fields grants nothing)."""
+        result = super().fields_get(allfields=allfields, attributes=attributes)
+        if self.env.context.get("segment_merge_keep_classification"):
+            for fname in self._segment_protected_fields():
+                result.pop(fname, None)
+        return result
+
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            self._check_segment_override_access(vals)
+        # compared with a new partner's empty values (copy() calls create on the original)
+        vals_list = [self.browse()._segment_guard_override(vals) for vals in vals_list]
         return super().create(vals_list)
 
     def write(self, vals):
-        self._check_segment_override_access(vals)
+        vals = self._segment_guard_override(vals)
         self._segment_keep_locked_values(vals)
         if self.env.context.get("segment_engine"):
             return super().write(vals)
@@ -392,6 +458,21 @@ class ResPartner(models.Model):
                 self, before, self.env.context.get("segment_source", "override")
             )
         return result
+
+    def _export_rows(self, fields, *, _is_toplevel_call=True):
+        """Export reads values directly: hold this module's fields to their groups
+        as ``read`` does, so an export never shows what the form hides."""
+        names = {path[0] for path in fields if path}
+        self.check_field_access_rights(
+            "read",
+            [
+                name
+                for name in names
+                if name in self._fields
+                and self._fields[name]._module == "partner_segment"
+            ],
+        )
+        return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
 
     # ------------------------------------------------------------ actions
     def action_segment_reclassify(self):
@@ -530,20 +611,50 @@ class ResPartner(models.Model):
                 self.env.add_to_compute(self._fields[fname], self)
 
     @api.model
-    def _check_segment_override_access(self, vals):
-        """Only segment managers set a classification by hand, lock or unlock it."""
-        if self.env.su or self.env.user.has_group(
+    def _segment_may_override(self):
+        return self.env.su or self.env.user.has_group(
             "partner_segment.partner_segment_group_manager"
-        ):
-            return
-        for dimension in self._segment_dimensions():
-            if vals.keys() & {dimension, *self._segment_field_names(dimension)[1:]}:
+        )
+
+    @api.model
+    def _segment_protected_fields(self):
+        """Fields only Customer Segments managers (and the engine) may change.
+
+        Every field of every dimension (effective, computed, manual, lock) and
+        the engine's inputs: writing a computed value or an input directly,
+        then unlocking, would forge a classification as surely as a lock.
+        """
+        return {
+            *self._segment_depends_all(),
+            *INPUT_FIELDS.values(),
+            "segment_classified_on",
+        }
+
+    def _segment_guard_override(self, vals):
+        """``vals`` without the protected values that change nothing.
+
+        For anyone but a segment manager, a protected field may be given only
+        with the value it already has on every partner written (the empty value
+        on create): a duplicate, an import of exported columns or a form that
+        sends unchanged values go through; a change is refused.
+        """
+        protected = self._segment_protected_fields() & vals.keys()
+        if not protected or self._segment_may_override():
+            return vals
+        vals = dict(vals)
+        for fname in sorted(protected):
+            field = self._fields[fname]
+            new = field.convert_to_cache(vals.pop(fname), self, validate=False)
+            current = {
+                field.convert_to_cache(value, self, validate=False)
+                for value in ([p[fname] for p in self] if self else [False])
+            }
+            if current != {new}:
                 raise AccessError(
                     self.env._(
                         "Only Customer Segments managers may set a classification "
                         "by hand (%(field)s).",
-                        field=self._fields[dimension].get_description(self.env)[
-                            "string"
-                        ],
+                        field=field.get_description(self.env)["string"],
                     )
                 )
+        return vals

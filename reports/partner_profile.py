@@ -25,6 +25,7 @@ class ReportPartnerProfile(models.AbstractModel):
         lang = self.env.lang or self.env.user.lang
         report = self.with_context(lang=lang)
         partners = report.env["res.partner"].browse(docids).commercial_partner_id
+        partners.check_access("read")
         company = self.env.company
         open_amounts = report._get_open_receivables(company, partners)
         history = report._get_last_changes(company, partners)

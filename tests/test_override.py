@@ -1,3 +1,4 @@
+from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
 
 from .common import SegmentCase
@@ -82,3 +83,252 @@ class TestOverride(SegmentCase):
         self.assertIn("scale_class_locked", tracked)
         self.assertIn("scale_class", tracked)
         self.assertNotIn("commercial_scale_class", tracked)
+
+
+@tagged("post_install", "-at_install")
+class TestNobodyBlocked(SegmentCase):
+    """Anyone who may edit partners duplicates, imports and edits them; only a
+    segment manager changes a classification by hand, whatever the path."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.partner = cls.company(
+            "重型机械",
+            industry_id=cls.industry["C"].id,
+            employee_count=50,
+            annual_revenue=5e6,
+            state_id=cls.state("GD").id,
+        )
+        cls.partner.with_user(cls.segment_manager).write(
+            {
+                "scale_class": "large",
+                "region_id": cls.region["north"].id,
+                "credit_grade": "C",
+            }
+        )
+        # as the engine leaves it
+        cls.partner.with_context(segment_engine=True).write(
+            {
+                "credit_grade_computed": "AA",
+                "value_tier_computed": "high",
+                "value_tier": "high",
+                "segment_revenue": 56620.0,
+                "segment_classified_on": "2026-06-30",
+            }
+        )
+
+    def test_contact_manager_duplicates_a_locked_company(self):
+        copy = self.partner.with_user(self.employee).copy()
+        self.assertEqual(copy.employee_count, 50)
+        # classified anew from its own data: unlocked, no manual value
+        self.assertEqual(copy.scale_class, "small")
+        self.assertEqual(copy.region_id, self.region["south"])
+        for dimension in ("scale_class", "region_id", "credit_grade", "value_tier"):
+            with self.subTest(dimension=dimension):
+                self.assertFalse(copy[f"{dimension}_locked"])
+                self.assertFalse(copy[f"{dimension}_manual"])
+        self.assertFalse(copy.credit_grade)
+        self.assertFalse(copy.value_tier_computed)
+        self.assertFalse(copy.segment_revenue)
+        self.assertFalse(copy.segment_classified_on)
+        # the original is untouched
+        self.assertEqual(
+            (self.partner.scale_class, self.partner.credit_grade), ("large", "C")
+        )
+
+    def test_contact_manager_imports_partners(self):
+        Partner = self.Partner.with_user(self.employee)
+        result = Partner.load(
+            [
+                "name",
+                "is_company",
+                "industry_id/.id",
+                "employee_count",
+                "annual_revenue",
+            ],
+            [["导入公司", "1", str(self.industry["C"].id), "30", "4000000"]],
+        )
+        self.assertFalse(result["messages"])
+        created = self.Partner.browse(result["ids"])
+        self.assertEqual(created.scale_class, "small")
+        self.assertFalse(created.scale_class_locked)
+        # exported columns imported back unchanged: the classification is kept as it is
+        xml_id = self.partner.export_data(["id"])["datas"][0][0]
+        result = Partner.load(
+            ["id", "phone", "scale_class", "scale_class_locked", "credit_grade"],
+            [[xml_id, "020-1234", "large", "True", "C"]],
+        )
+        self.assertFalse(result["messages"])
+        self.assertEqual(self.partner.phone, "020-1234")
+        self.assertEqual(self.partner.scale_class, "large")
+        # a changed class is refused with its message, not a traceback
+        result = Partner.load(["id", "credit_grade"], [[xml_id, "AAA"]])
+        self.assertFalse(result["ids"])
+        self.assertIn(
+            "Only Customer Segments managers", result["messages"][0]["message"]
+        )
+        self.assertEqual(self.partner.credit_grade, "C")
+
+    def test_contact_manager_imports_through_base_import(self):
+        xml_id = self.partner.export_data(["id"])["datas"][0][0]
+        csv = (
+            "id,name,is_company,phone,scale_class\n"
+            f"{xml_id},重型机械,1,020-9,Large\n"
+            ",新导入公司,1,020-8,\n"
+        )
+        wizard = (
+            self.env["base_import.import"]
+            .with_user(self.employee)
+            .create(
+                {
+                    "res_model": "res.partner",
+                    "file": csv.encode(),
+                    "file_type": "text/csv",
+                }
+            )
+        )
+        options = {"has_headers": True, "quoting": '"', "separator": ","}
+        fields = ["id", "name", "is_company", "phone", "scale_class"]
+        result = wizard.execute_import(fields, fields, options)
+        self.assertFalse(result["messages"])
+        self.assertEqual(len(result["ids"]), 2)
+        self.assertEqual(self.partner.phone, "020-9")
+        self.assertEqual(self.partner.scale_class, "large")
+        created = self.Partner.search([("name", "=", "新导入公司")])
+        self.assertFalse(created.scale_class_locked)
+
+    def test_contact_manager_merges_classified_partners(self):
+        self.partner.email = "merge@example.cn"
+        dst = self.company(
+            "重型机械（重复）",
+            email="merge@example.cn",
+            industry_id=self.industry["C"].id,
+            employee_count=50,
+            annual_revenue=5e6,
+            state_id=self.state("GD").id,
+        )
+        wizard = (
+            self.env["base.partner.merge.automatic.wizard"]
+            .with_user(self.employee)
+            .create({})
+        )
+        wizard._merge((self.partner | dst).ids, dst.with_env(wizard.env))
+        self.assertFalse(self.partner.exists())
+        # the destination keeps its own scale and region, unlocked; core merges
+        # the company-dependent values (behaviour) of the duplicate in SQL
+        self.assertEqual(dst.scale_class, "small")
+        self.assertEqual(dst.region_id, self.region["south"])
+        self.assertFalse(dst.scale_class_locked or dst.region_id_locked)
+        self.assertEqual(dst.credit_grade, "C")
+
+    def test_manager_merge_carries_the_classification(self):
+        self.partner.email = "merge@example.cn"
+        dst = self.company("重型机械（重复）", email="merge@example.cn")
+        wizard = (
+            self.env["base.partner.merge.automatic.wizard"]
+            .with_user(self.segment_manager)
+            .create({})
+        )
+        wizard._merge((self.partner | dst).ids, dst.with_env(wizard.env))
+        self.assertEqual((dst.scale_class, dst.credit_grade), ("large", "C"))
+        self.assertTrue(dst.scale_class_locked and dst.credit_grade_locked)
+
+    def test_writes_that_change_no_class_by_hand_go_through(self):
+        partner = self.partner.with_user(self.employee)
+        partner.write({"phone": "010-1", "employee_count": 400, "annual_revenue": 3e7})
+        self.assertEqual(self.partner.scale_class_computed, "medium")
+        partner.write({"scale_class_locked": True, "credit_grade": "C"})
+        partner.write({"value_tier_locked": False})
+        self.assertEqual(self.partner.scale_class, "large")
+        with self.assertRaisesRegex(AccessError, "Credit Grade Locked"):
+            partner.write({"credit_grade_locked": False})
+        # the value it has: nothing to lock
+        partner.write({"value_tier": "high"})
+        self.assertFalse(self.partner.value_tier_locked)
+        with self.assertRaisesRegex(AccessError, "Value Tier"):
+            partner.write({"value_tier": "low"})
+        self.assertEqual(self.partner.credit_grade, "C")
+        self.assertEqual(self.partner.value_tier, "high")
+
+    def test_no_forging_through_computed_values_inputs_or_defaults(self):
+        for user in (self.employee, self.segment_user):
+            partner = self.partner.with_user(user)
+            for vals in (
+                {"credit_grade_computed": "AAA"},
+                {"scale_class_computed": "micro"},
+                {"region_id_computed": self.region["east"].id},
+                {"segment_classified_on": "2026-07-01"},
+                {"segment_overdue_days": 5},
+                {"segment_revenue": 1.0},
+                {"segment_invoice_count": 99},
+            ):
+                with (
+                    self.subTest(user=user.login, vals=vals),
+                    self.assertRaises(AccessError),
+                ):
+                    partner.write(vals)
+        self.assertEqual(self.partner.credit_grade_computed, "AA")
+        self.assertEqual(self.partner.segment_invoice_count, 0)
+        Partner = self.Partner.with_user(self.employee)
+        for vals in (
+            {"credit_grade": "AAA"},
+            {"credit_grade_manual": "AAA", "credit_grade_locked": True},
+            {"scale_class": "large"},
+            {"region_id_locked": True},
+            {"value_tier_computed": "high"},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(AccessError):
+                Partner.create({"name": "伪造", "is_company": True, **vals})
+        created = Partner.with_context(
+            default_credit_grade_locked=True,
+            default_credit_grade_manual="AAA",
+            default_credit_grade="AAA",
+            default_scale_class_locked=True,
+            default_scale_class_manual="large",
+            default_region_id_locked=True,
+        ).create(
+            {
+                "name": "默认值",
+                "is_company": True,
+                "industry_id": self.industry["C"].id,
+                "employee_count": 50,
+                "annual_revenue": 5e6,
+                "country_id": self.cn.id,
+                "state_id": self.state("GD").id,
+                # empty classification values are no classification
+                "credit_grade": False,
+                "value_tier_locked": False,
+            }
+        )
+        self.assertEqual(
+            (created.credit_grade, created.scale_class, created.region_id),
+            (False, "small", self.region["south"]),
+        )
+        self.assertFalse(
+            created.credit_grade_locked
+            or created.scale_class_locked
+            or created.region_id_locked
+            or created.credit_grade_manual
+        )
+
+    def test_manager_defaults_and_copies(self):
+        Partner = self.Partner.with_user(self.segment_manager)
+        created = Partner.with_context(default_credit_grade="B").create(
+            {"name": "经理默认", "is_company": True}
+        )
+        self.assertEqual(created.credit_grade, "B")
+        copy = self.partner.with_user(self.segment_manager).copy()
+        self.assertFalse(copy.scale_class_locked)
+        self.assertFalse(copy.credit_grade)
+
+    def test_locked_value_is_read_only_for_non_managers(self):
+        with Form(self.partner.with_user(self.segment_user)) as form:
+            for fname in ("scale_class", "region_id", "credit_grade", "value_tier"):
+                with self.subTest(field=fname), self.assertRaises(AssertionError):
+                    setattr(form, fname, False)
+            form.phone = "021-1"
+        self.assertEqual(self.partner.phone, "021-1")
+        with Form(self.partner.with_user(self.segment_manager)) as form:
+            form.credit_grade = "B"
+        self.assertEqual(self.partner.credit_grade, "B")
