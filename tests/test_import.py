@@ -6,7 +6,7 @@ from unittest.mock import patch
 import openpyxl
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import SegmentCase, make_uscc
 from .data.make_fixtures import USCC_A, USCC_B, USCC_C, USCC_D
@@ -27,7 +27,15 @@ class ImportCase(SegmentCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.Import = cls.env["partner.segment.import"].with_user(cls.segment_manager)
+        # a manager who may also write credit limits (invoicing rights)
+        cls.segment_accountant = new_test_user(
+            cls.env,
+            login="segment_accountant",
+            groups="base.group_user,base.group_partner_manager,"
+            "account.group_account_invoice,"
+            "partner_segment.partner_segment_group_manager",
+        )
+        cls.Import = cls.env["partner.segment.import"].with_user(cls.segment_accountant)
         cls.History = cls.env["partner.segment.history"]
 
     def wizard(self, filename, content=None, **vals):
@@ -499,3 +507,118 @@ class TestCustomerImport(ImportCase):
             (partner.scale_class, partner.region_id), ("large", self.region["south"])
         )
         self.assertEqual(partner.industry_id, self.industry["C"])
+
+
+@tagged("post_install", "-at_install")
+class TestImportFieldRights(ImportCase):
+    """The import writes no column its user may not write, on create as on update."""
+
+    HEADERS = ["客户编码", "客户名称", "信用额度", "城市"]
+
+    def import_as(self, user, *rows, **vals):
+        content = csv_bytes(self.HEADERS, *rows)
+        wizard = (
+            self.env["partner.segment.import"]
+            .with_user(user)
+            .create(
+                {
+                    "file": base64.b64encode(content),
+                    "filename": "rights.csv",
+                    **vals,
+                }
+            )
+        )
+        wizard.action_import()
+        return wizard
+
+    def assert_credit_limit_refused(self, wizard):
+        self.assertFalse(self.errors(wizard))
+        self.assertTrue(wizard.written)
+        lines = wizard.refused_columns.splitlines()
+        self.assertEqual(len(lines), 1, "the column is reported once")
+        self.assertTrue(lines[0].startswith("信用额度: "), lines[0])
+        self.assertIn("Credit Limit", lines[0])
+        self.assertIn(self.env.ref("account.group_account_invoice").full_name, lines[0])
+
+    def test_direct_write_is_refused(self):
+        partner = self.company("直接写入有限公司")
+        with self.assertRaises(AccessError):
+            partner.with_user(self.segment_manager).write({"credit_limit": 888888})
+
+    def test_refused_on_create_other_columns_imported(self):
+        wizard = self.import_as(
+            self.segment_manager,
+            ["FR1", "权限甲有限公司", "888888", "广州"],
+            ["FR2", "权限乙有限公司", "5", "深圳"],
+        )
+        self.assert_credit_limit_refused(wizard)
+        self.assertEqual(wizard.create_count, 2)
+        partners = self.partner("FR1") | self.partner("FR2")
+        self.assertEqual(partners.mapped("city"), ["广州", "深圳"])
+        self.assertEqual(partners.mapped("credit_limit"), [0.0, 0.0])
+
+    def test_refused_on_update_other_columns_imported(self):
+        partner = self.company("权限丙有限公司", ref="FR3", credit_limit=1000.0)
+        wizard = self.import_as(
+            self.segment_manager,
+            ["FR3", "权限丙有限公司", "888888", "佛山"],
+            policy="skip",
+        )
+        self.assert_credit_limit_refused(wizard)
+        self.assertEqual(wizard.update_count, 1)
+        self.assertEqual((partner.city, partner.credit_limit), ("佛山", 1000.0))
+
+    def test_test_run_reports_the_column(self):
+        content = csv_bytes(self.HEADERS, ["FR4", "权限丁有限公司", "1", "广州"])
+        wizard = (
+            self.env["partner.segment.import"]
+            .with_user(self.segment_manager)
+            .create({"file": base64.b64encode(content), "filename": "rights.csv"})
+        )
+        wizard.action_test()
+        self.assertEqual((wizard.state, wizard.create_count), ("tested", 1))
+        self.assertIn("信用额度", wizard.refused_columns)
+        wizard.action_reset()
+        self.assertFalse(wizard.refused_columns)
+
+    def test_written_with_invoicing_rights(self):
+        partner = self.company("权限戊有限公司", ref="FR5", credit_limit=1000.0)
+        wizard = self.import_as(
+            self.segment_accountant,
+            ["FR5", "权限戊有限公司", "2000", "佛山"],
+            ["FR6", "权限己有限公司", "888888", "广州"],
+        )
+        self.assertFalse(wizard.refused_columns)
+        self.assertEqual((wizard.create_count, wizard.update_count), (1, 1))
+        self.assertEqual(partner.credit_limit, 2000.0)
+        self.assertEqual(self.partner("FR6").credit_limit, 888888.0)
+
+    def test_every_column_names_fields_of_the_partner(self):
+        wizard = self.Import.create({})
+        fields_ = self.Partner._fields
+        for column in wizard._import_columns():
+            for fname in wizard._import_column_fields(column.key):
+                self.assertIn(fname, fields_, column.key)
+
+    def test_template_leaves_out_what_the_user_may_not_write(self):
+        def template(user):
+            wizard = self.env["partner.segment.import"].with_user(user).create({})
+            wizard.action_download_template()
+            return openpyxl.load_workbook(
+                io.BytesIO(base64.b64decode(wizard.template_file))
+            )
+
+        workbook = template(self.segment_manager)
+        sheet = workbook.active
+        headers = [c.value for c in sheet[1]]
+        self.assertNotIn("信用额度 (Credit limit)", headers)
+        self.assertIn("客户名称* (Name)", headers)
+        example = [c.value for c in sheet[2]]
+        self.assertEqual(example[headers.index("邮箱 (Email)")], "sales@example.com")
+        self.assertEqual(len(example), len(headers))
+        instructions = "\n".join(
+            str(row[0].value) for row in workbook["说明 Instructions"].iter_rows()
+        )
+        self.assertIn("信用额度 (Credit limit): writing Credit Limit", instructions)
+        headers = [c.value for c in template(self.segment_accountant).active[1]]
+        self.assertIn("信用额度 (Credit limit)", headers)

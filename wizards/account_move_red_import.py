@@ -86,6 +86,16 @@ MODE_ALIASES = {
     "full": ("全额", "全部", "全额冲红", "full"),
     "partial": ("部分", "部分冲红", "partial"),
 }
+# fields of the credit note each column writes; the other columns find and
+# cross-check the original invoice and write nothing
+COLUMN_FIELDS = {
+    "reason": ["red_reason"],
+    "form_number": ["red_form_number"],
+    "form_state": ["red_form_state"],
+    "date": ["date", "invoice_date"],
+    "amount": ["invoice_line_ids"],
+    "mode": ["invoice_line_ids"],
+}
 LEADING_CODE = re.compile(r"^0?([1-9])(?!\d)")
 SAMPLE_MARKERS = ("示例", "example")
 TAX_TOLERANCE = 0.01
@@ -130,6 +140,9 @@ class AccountMoveRedImport(models.TransientModel):
 
     def _import_columns(self):
         return COLUMNS
+
+    def _import_column_fields(self, key):
+        return COLUMN_FIELDS.get(key, [])
 
     def _import_required_titles(self):
         return ["原发票号码 / Original number", "冲红原因 / Reason"]
