@@ -622,3 +622,73 @@ class TestImportFieldRights(ImportCase):
         self.assertIn("信用额度 (Credit limit): writing Credit Limit", instructions)
         headers = [c.value for c in template(self.segment_accountant).active[1]]
         self.assertIn("信用额度 (Credit limit)", headers)
+
+
+@tagged("post_install", "-at_install")
+class TestImportHostileWizard(ImportCase):
+    """Hostile files through the wizard: refused with a message giving the limit,
+    or read with each bad cell named, never written altered."""
+
+    def test_refused_with_the_limit(self):
+        for name, expected in (
+            ("attack_shared_strings_bomb.xlsx", "at most 64 MB"),
+            ("attack_huge_columns.xlsx", "beyond column 256"),
+            ("attack_unreferenced_columns.xlsx", "beyond column 256"),
+            ("attack_many_rows.xlsx", "more than 500000 rows"),
+        ):
+            wizard = self.wizard(name)
+            with self.assertRaises(UserError) as caught:
+                wizard.action_test()
+            self.assertIn(name, caught.exception.args[0])
+            self.assertIn(expected, caught.exception.args[0])
+
+    def test_long_numbers_are_refused_not_altered(self):
+        wizard = self.run_import("attack_long_numbers.xlsx", policy="skip")
+        errors = self.errors(wizard)
+        self.assertEqual([(row, column) for row, column, _m in errors], [
+            (2, "客户编码"),
+            (3, "统一社会信用代码"),
+        ])  # fmt: skip
+        self.assertIn("1234567890123456", errors[0][2])
+        self.assertIn("1.23456789012346e+19", errors[1][2])
+        for _row, _column, message in errors:
+            self.assertIn("format the column as text", message)
+        self.assertEqual(wizard.create_count, 0)
+        self.assertFalse(self.Partner.search([("name", "like", "长数字")]))
+
+    def test_formula_cells_stay_text_in_the_error_report(self):
+        wizard = self.run_import("attack_formula_headers.xlsx", policy="skip")
+        self.assertEqual([e[0] for e in self.errors(wizard)], [2, 3])
+        self.assertIn(
+            '=HYPERLINK("http://example.com/x","点击")', wizard.unknown_columns
+        )
+        report = openpyxl.load_workbook(
+            io.BytesIO(base64.b64decode(wizard.error_file))
+        ).active
+        header, first, _second = list(report.iter_rows())
+        self.assertEqual(header[2].value, '=HYPERLINK("http://example.com/x","点击")')
+        for cell in (*header[:6], *first[:6]):
+            self.assertEqual(cell.data_type, "s", cell.coordinate)
+        self.assertEqual(first[0].value, "=1+1 公司")
+
+    def test_ten_thousand_column_scales_once(self):
+        content = csv_bytes(
+            ["客户编码", "客户名称", "年营业收入(万元)", "资产总额(万元)"],
+            ["WY1", "万元测试有限公司", "12.5万", "300"],
+        )
+        wizard = self.run_import("wan.csv", content)
+        self.assertFalse(self.errors(wizard))
+        partner = self.partner("WY1")
+        self.assertEqual((partner.annual_revenue, partner.total_assets), (125000, 3e6))
+
+    def test_decimal_comma_is_refused(self):
+        content = (
+            "客户编码;客户名称;员工人数;信用额度\nDC1;逗号测试有限公司;12;1.234,56\n"
+        )
+        wizard = self.run_import("comma.csv", content.encode())
+        errors = self.errors(wizard)
+        self.assertEqual(
+            [(row, column) for row, column, _m in errors], [(2, "信用额度")]
+        )
+        self.assertIn("1.234,56", errors[0][2])
+        self.assertFalse(self.partner("DC1"))

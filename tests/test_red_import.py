@@ -233,3 +233,12 @@ class TestRedImport(RedInvoiceCase):
         wizard = self.wizard("red_invoices.xlsx")
         with self.assertRaises(AccessError):
             wizard.with_user(self.plain_user).action_import()
+
+    def test_long_invoice_number_is_refused(self):
+        wizard = self.wizard("attack_red_long_numbers.xlsx")
+        wizard.action_test()
+        errors = [(e.row_number, e.column, e.message) for e in wizard.error_ids]
+        self.assertEqual(
+            [(row, column) for row, column, _m in errors], [(2, "原发票号码")]
+        )
+        self.assertIn("format the column as text", errors[0][2])

@@ -4,7 +4,13 @@ from collections import defaultdict
 from odoo import Command, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..importer.cells import normalise_key, parse_date, parse_number, to_text
+from ..importer.cells import (
+    normalise_key,
+    parse_date,
+    parse_number,
+    parse_text,
+    to_text,
+)
 from ..importer.headers import Column
 from ..importer.report import TemplateColumn
 from ..importer.rows import CREATE
@@ -162,13 +168,13 @@ class AccountMoveRedImport(models.TransientModel):
 
     def _import_parse_row(self, row, header_map, context):
         vals = row.vals
-        vals["blue_number"] = re.sub(r"\s", "", to_text(row.values.get("blue_number")))
-        if not vals["blue_number"]:
+        for key in ("blue_number", "blue_code", "form_number"):
+            text = self._import_parse_cell(row, key, parse_text)
+            vals[key] = re.sub(r"\s", "", text or "")
+        if not vals["blue_number"] and not row.errors_of("blue_number"):
             row.error(
                 "blue_number", self.env._("The original invoice number is required.")
             )
-        vals["blue_code"] = re.sub(r"\s", "", to_text(row.values.get("blue_code")))
-        vals["form_number"] = re.sub(r"\s", "", to_text(row.values.get("form_number")))
         vals["kind"] = self._import_parse_choice(row, "kind", context["kinds"])
         vals["reason"] = self._import_parse_code(row, "reason", context["reasons"], 4)
         if not vals["reason"] and not row.errors:

@@ -5,7 +5,7 @@ from stdnum.cn import uscc
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-from ..importer.cells import normalise_key, parse_number, to_text
+from ..importer.cells import normalise_key, parse_number, parse_text, to_text
 from ..importer.headers import Column
 from ..importer.report import TemplateColumn
 from ..importer.rows import CREATE, UNCHANGED, UPDATE
@@ -253,14 +253,14 @@ class PartnerSegmentImport(models.TransientModel):
 
     def _import_parse_row(self, row, header_map, context):
         vals = row.vals
-        name = to_text(row.values.get("name"))
+        name = self._import_parse_cell(row, "name", parse_text)
         if name:
             vals["name"] = name
-        else:
+        elif name is not None:
             row.error("name", self.env._("The customer name is required."))
         for key in TEXT_FIELDS:
             if key in row.values:  # the file's columns only
-                text = to_text(row.values[key])
+                text = self._import_parse_cell(row, key, parse_text)
                 if text:
                     vals[key] = text
         if vals.get("email") and "@" not in vals["email"]:
@@ -504,7 +504,8 @@ class PartnerSegmentImport(models.TransientModel):
         return self.env["res.country"].browse(country_id)
 
     def _import_parse_vat(self, row, country):
-        vat = re.sub(r"[\s\-]", "", to_text(row.values.get("vat"))).upper()
+        text = self._import_parse_cell(row, "vat", parse_text) or ""
+        vat = re.sub(r"[\s\-]", "", text).upper()
         if not vat:
             return
         if country.code == "CN" and not uscc.is_valid(vat):

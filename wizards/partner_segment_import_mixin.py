@@ -479,6 +479,26 @@ class PartnerSegmentImportMixin(models.AbstractModel):
                 columns=", ".join(self._import_required_titles()),
                 rows=error.params.get("rows", ""),
             )
+        if code in ("file_too_large", "part_too_large"):
+            return self.env._(
+                "%(filename)s is too large: an import reads at most %(limit)s MB "
+                "(unzipped, for an Excel workbook). Split the file.",
+                filename=filename,
+                limit=error.params["limit"] // (1024 * 1024),
+            )
+        if code == "too_many_rows":
+            return self.env._(
+                "%(filename)s has more than %(limit)s rows in a sheet. Split the file.",
+                filename=filename,
+                limit=error.params["limit"],
+            )
+        if code == "too_many_columns":
+            return self.env._(
+                "%(filename)s has cells beyond column %(limit)s. Delete the columns "
+                "the import does not use.",
+                filename=filename,
+                limit=error.params["limit"],
+            )
         return self.env._(
             "%(filename)s cannot be read: the file is damaged or not what its "
             "name says.",
@@ -493,6 +513,18 @@ class PartnerSegmentImportMixin(models.AbstractModel):
             return self.env._("%(value)s is not a whole number.", value=value)
         if error.code == "not_a_date":
             return self.env._("%(value)s is not a date.", value=value)
+        if error.code == "long_number":
+            return self.env._(
+                "%(value)s was typed as a number of more than 15 digits, which "
+                "Excel rounds: format the column as text and type it again.",
+                value=value,
+            )
+        if error.code == "decimal_comma":
+            return self.env._(
+                "%(value)s: write decimals with a point (1234.5); a comma only "
+                "separates thousands (1,234.5).",
+                value=value,
+            )
         return self.env._("%(value)s is not a number.", value=value)
 
     def _import_exception_message(self, error):
