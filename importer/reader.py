@@ -180,6 +180,7 @@ _CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c[\s/>]")
 _ROW_OR_CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)[\s/>]")
 _LOCAL_HEADER = struct.Struct("<4s22xHH")
 _LOCAL_MAGIC = b"PK\x03\x04"
+_CSV_LINE = re.compile(r"[^\r\n]+")
 # parts that make a zip an .xlsb or an OpenDocument spreadsheet
 OTHER_ZIP_FORMATS = {"xl/workbook.bin", "content.xml", "mimetype"}
 
@@ -498,9 +499,31 @@ def _csv_sheets(content, filename):
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
+    _check_csv_width(text, delimiter, filename)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     name = (filename or "").rsplit("/", 1)[-1]
     yield name, _capped(_csv_rows(reader, filename), filename), 0
+
+
+def _check_csv_width(text, delimiter, filename):
+    """Refuse a line of more than :data:`MAX_COLUMNS` cells before the csv
+    module builds it: a line of commas would otherwise become a list of
+    millions of cells.  Lines are taken one at a time, and parsed only when
+    they have enough delimiters and quotes that might hide some."""
+    for match in _CSV_LINE.finditer(text):
+        line = match.group()
+        count = line.count(delimiter)
+        if count < MAX_COLUMNS:
+            continue
+        if '"' in line:
+            try:
+                count = len(next(csv.reader([line], delimiter=delimiter), [])) - 1
+            except csv.Error:
+                continue  # part of a quoted field spanning lines: the rows tell
+        if count + 1 > MAX_COLUMNS:
+            raise ImportFileError(
+                "too_many_columns", filename=filename, limit=MAX_COLUMNS
+            )
 
 
 def _csv_rows(reader, filename):

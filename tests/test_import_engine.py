@@ -399,6 +399,13 @@ class TestImportHostileFiles(BaseCase):
                     table_of(read(name), name)
             for name in ("attack_formula_headers.xlsx", "attack_long_numbers.xlsx"):
                 table_of(read(name), name)
+            # 32 MB of commas, bare or quoted: millions of cells on one line
+            for line in (b",", b'"",'):
+                with self.assertRaises(ImportFileError) as caught:
+                    table_of(
+                        b"name\n" + line * (32 * 1024 * 1024 // len(line)), "x.csv"
+                    )
+                self.assertEqual(caught.exception.code, "too_many_columns")
 
         self.assertLess(peak_rss_growth(read_every_file), 500 * 1024 * 1024)
 
