@@ -172,11 +172,12 @@ def _xlsx_sheets(content, filename):
 
 
 # ---------------------------------------------------------------- .xlsx checks
-# an ``r`` attribute: "B7" on a cell, "7" on a row (no other tag of a
-# worksheet has an attribute named r)
-_CELL_REF = re.compile(rb"""\sr=["']([A-Za-z]{1,3})(\d+)["']""")
-_ROW_REF = re.compile(rb"""\sr=["'](\d+)["']""")
-_CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c[\s/>]")
+# A cell's ``r`` reference as Excel and every common writer spell it.  A cell
+# whose reference is spelt otherwise (or absent) makes the counts of cells and
+# references differ: the sheet is then counted row by row and streamed.
+_CELL_REF = re.compile(rb' r="([A-Z]{1,3})(\d+)"')
+_CELL_TAG = re.compile(rb"<c[\s/>]")
+_PREFIXED_CELL_TAG = re.compile(rb"<[\w.-]+:c[\s/>]")
 _ROW_OR_CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)[\s/>]")
 _LOCAL_HEADER = struct.Struct("<4s22xHH")
 _LOCAL_MAGIC = b"PK\x03\x04"
@@ -312,9 +313,10 @@ def _inflate(content, info, filename):
 class _SheetScan:
     """The last row and column a worksheet's cells reach, fed chunk by chunk.
 
-    Cells and rows are taken from their ``r`` references; where some have
-    none (their place is then their order), the rows and the cells of the
-    widest row are counted too, so that the extent is never under-estimated.
+    Cells are placed by their ``r`` references; where some have none, or
+    spell it otherwise (their place is then their order), the rows and the
+    cells of the widest row are counted too, so that the extent is never
+    under-estimated; such a sheet is streamed.
     """
 
     def __init__(self):
@@ -340,12 +342,13 @@ class _SheetScan:
             self.tail = b""
         refs = _CELL_REF.findall(data)
         letters, rows = (
-            (set(part) for part in zip(*refs, strict=False)) if refs else (set(), set())
+            (set(part) for part in zip(*refs, strict=True)) if refs else (set(), set())
         )
-        self.columns.update(column.upper() for column in letters)
-        rows.update(_ROW_REF.findall(data))
+        self.columns.update(letters)
         self.max_row = max(self.max_row, max(map(int, rows), default=0))
         cells = len(_CELL_TAG.findall(data))
+        if b":c" in data:  # cells with a namespace prefix, <x:c ...>
+            cells += len(_PREFIXED_CELL_TAG.findall(data))
         self.cells += cells
         self.referenced += len(refs)
         if cells != len(refs) or not self.all_referenced:

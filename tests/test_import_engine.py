@@ -14,6 +14,7 @@ from ..importer.cells import CellError, parse_date, parse_number, parse_text, to
 from ..importer.headers import Column, header_detector, map_headers, normalise_header
 from ..importer.reader import ImportFileError, decode_text, inspect_xlsx, open_table
 from ..importer.report import TemplateColumn, write_error_workbook, write_template
+from .data import make_attack_fixtures
 
 DATA = os.path.join(os.path.dirname(__file__), "data")
 COLUMNS = [
@@ -425,6 +426,19 @@ class TestImportHostileFiles(BaseCase):
             with self.assertRaises(ImportFileError) as caught:
                 table_of("客户名称,a,b\n甲\n".encode(), "a.csv")
             self.assertEqual(caught.exception.code, "too_many_columns")
+
+    def test_references_spelt_otherwise_are_streamed_and_capped(self):
+        # a newline before r= hides the reference from the scan: the sheet is
+        # counted as unreferenced, streamed, and its row refused when read
+        content = make_attack_fixtures.workbook(
+            make_attack_fixtures.sheet(
+                {1: [(1, "客户名称")], 2: '<c\nr="XFD2"><v>1</v></c>'}
+            )
+        )
+        self.assertFalse(inspect_xlsx(content, "a.xlsx").all_referenced)
+        with self.assertRaises(ImportFileError) as caught:
+            table_of(content, "a.xlsx")
+        self.assertEqual(caught.exception.code, "too_many_columns")
 
     def test_other_spreadsheet_zips_are_refused(self):
         for parts in (

@@ -17,6 +17,7 @@ write them), that an import must refuse or read harmlessly:
   16 and 20 digits stored as number cells.
 """
 
+import io
 import os
 import struct
 import zipfile
@@ -117,14 +118,14 @@ def workbook(sheet_xml, shared_strings=EMPTY_SST):
         "xl/worksheets/sheet1.xml": sheet_xml,
         "xl/sharedStrings.xml": shared_strings,
     }
-    path = os.path.join(HERE, "_build.xlsx")
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
         for name, data in parts.items():
-            zf.writestr(name, data.encode() if isinstance(data, str) else data)
-    with open(path, "rb") as file:
-        content = file.read()
-    os.remove(path)
-    return content
+            # a fixed date: the same bytes each time the script runs
+            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, data.encode() if isinstance(data, str) else data)
+    return buffer.getvalue()
 
 
 def shared_strings_bomb():
