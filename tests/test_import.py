@@ -515,11 +515,12 @@ class TestImportFieldRights(ImportCase):
 
     HEADERS = ["客户编码", "客户名称", "信用额度", "城市"]
 
-    def import_as(self, user, *rows, **vals):
+    def import_as(self, user, *rows, lang="en_US", **vals):
         content = csv_bytes(self.HEADERS, *rows)
         wizard = (
             self.env["partner.segment.import"]
             .with_user(user)
+            .with_context(lang=lang)
             .create(
                 {
                     "file": base64.b64encode(content),
@@ -592,6 +593,20 @@ class TestImportFieldRights(ImportCase):
         self.assertEqual((wizard.create_count, wizard.update_count), (1, 1))
         self.assertEqual(partner.credit_limit, 2000.0)
         self.assertEqual(self.partner("FR6").credit_limit, 888888.0)
+
+    def test_reason_in_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["partner_segment"], ["zh_CN"])
+        wizard = self.import_as(
+            self.segment_manager,
+            ["FR7", "权限庚有限公司", "888888", "广州"],
+            lang="zh_CN",
+        )
+        self.assertTrue(
+            wizard.refused_columns.startswith("信用额度：写入"), wizard.refused_columns
+        )
+        self.assertIn("需要以下权限之一", wizard.refused_columns)
+        self.assertEqual(self.partner("FR7").city, "广州")
 
     def test_every_column_names_fields_of_the_partner(self):
         wizard = self.Import.create({})
