@@ -378,7 +378,11 @@ class PartnerSegmentImportMixin(models.AbstractModel):
             field = model._fields[fname]
             if field.is_accessible(self.env):
                 continue
-            xmlids = [g for g in field.groups.split(",") if g[:1] not in ("!", ".")]
+            xmlids = [
+                g.strip()
+                for g in field.groups.split(",")
+                if g.strip()[:1] not in ("!", ".", "")
+            ]
             groups = self.env["res.groups"].browse(
                 self.env.ref(xmlid).id for xmlid in xmlids
             )
