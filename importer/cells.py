@@ -15,9 +15,14 @@ from decimal import Decimal, InvalidOperation
 # Excel's day zero (1900 date system, with its 1900-02-29 bug absorbed)
 EXCEL_EPOCH = datetime.datetime(1899, 12, 30)
 TEN_THOUSAND = 10000
+# Excel keeps 15 significant digits of a number: a number cell from 10**15 up
+# (a 16-digit code, a 20-digit invoice number) may already be altered
+EXCEL_DIGITS = 15
 
 _SPACES = re.compile(r"\s+")
-_NUMBER_NOISE = re.compile(r"[,\s'_¥￥元]")
+_NUMBER_NOISE = re.compile(r"[\s'_¥￥元]")
+# commas only as thousands separators: 1,234,567.89
+_THOUSANDS = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d*)?")
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _DATE_TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
@@ -27,7 +32,8 @@ class CellError(ValueError):
     """A cell that cannot be read as the column requires.
 
     ``code`` names the problem (``not_a_number``, ``negative``, ``not_an_integer``,
-    ``not_a_date``); ``params`` fill the message.
+    ``not_a_date``, ``long_number``, ``decimal_comma``); ``params`` fill the
+    message.
     """
 
     def __init__(self, code, **params):
@@ -54,22 +60,55 @@ def to_text(value):
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
+def is_long_number(value):
+    """True for a number cell of more than 15 digits, which Excel may have altered."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and abs(value) >= 10**EXCEL_DIGITS
+    )
+
+
+def _long_number_error(value):
+    shown = str(value) if isinstance(value, int) else f"{value:.15g}"
+    return CellError("long_number", value=shown)
+
+
+def parse_text(value):
+    """A cell as text (:func:`to_text`) for codes and numbers kept as text.
+
+    A number cell of more than 15 digits is refused (``long_number``): Excel
+    has already rounded a 16- or 20-digit number to 15 digits, so the code
+    read would not be the one typed.
+    """
+    if is_long_number(value):
+        raise _long_number_error(value)
+    return to_text(value)
+
+
 def parse_number(value, *, integer=False, allow_negative=False, scale=1):
     """A number from a numeric cell or text such as ``1,234.50``, ``１２３`` or ``12.5万``.
 
-    ``scale`` multiplies the value (10,000 for a column in 万元). Negative
-    values (``-5``, ``(5)``) are refused unless ``allow_negative``; ``integer``
-    refuses fractions.  Blank cells give None.
+    ``scale`` multiplies the value (10,000 for a column in 万元), unless the
+    cell gives its own unit (``12.5万``): a value is scaled once.  Commas are
+    thousands separators only (``1,234.5``); a decimal comma (``1,5``,
+    ``1.234,5``) is refused, never misread.  Negative values (``-5``,
+    ``(5)``) are refused unless ``allow_negative``; ``integer`` refuses
+    fractions; number cells beyond 15 digits are refused.  Blank cells give
+    None.
     """
     if is_blank(value):
         return None
     if isinstance(value, bool):
         raise CellError("not_a_number", value=to_text(value))
     if isinstance(value, int | float):
-        number = Decimal(str(value))
+        if is_long_number(value):
+            raise _long_number_error(value)
+        number = Decimal(str(value)) * scale
     else:
-        number = _parse_number_text(str(value))
-    number *= scale
+        number, has_unit = _parse_number_text(str(value))
+        if not has_unit:
+            number *= scale
     if number < 0 and not allow_negative:
         raise CellError("negative", value=to_text(value))
     if integer:
@@ -80,6 +119,7 @@ def parse_number(value, *, integer=False, allow_negative=False, scale=1):
 
 
 def _parse_number_text(text):
+    """(number, True when the text gives its unit 万)."""
     raw = unicodedata.normalize("NFKC", text).strip()
     cleaned = _NUMBER_NOISE.sub("", raw)
     negative = False
@@ -90,13 +130,18 @@ def _parse_number_text(text):
         factor, cleaned = TEN_THOUSAND, cleaned[:-1]
     if cleaned.endswith("%"):
         raise CellError("not_a_number", value=raw)
+    if "," in cleaned:
+        if not _THOUSANDS.fullmatch(cleaned):
+            raise CellError("decimal_comma", value=raw)
+        cleaned = cleaned.replace(",", "")
     try:
         number = Decimal(cleaned)
     except InvalidOperation:
         raise CellError("not_a_number", value=raw) from None
     if not number.is_finite():
         raise CellError("not_a_number", value=raw)
-    return -number * factor if negative else number * factor
+    number *= factor
+    return (-number if negative else number), factor != 1
 
 
 def parse_date(value, *, datemode=0):

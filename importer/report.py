@@ -8,6 +8,7 @@ columns are ignored as unknown).
 
 import datetime
 import io
+import re
 from dataclasses import dataclass
 
 import openpyxl
@@ -22,21 +23,38 @@ REQUIRED_FONT = Font(bold=True, color="C00000")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 EXAMPLE_FONT = Font(italic=True, color="808080")
 TEMPLATE_ROWS = 5000  # rows the drop-downs cover
+_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
-def _safe(sheet, value):
-    """A cell that shows text starting with ``=`` as text, never as a formula."""
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
+# what a spreadsheet may take for the start of a formula (OWASP's CSV
+# injection list, with the full-width forms a Chinese input method types)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def _safe(sheet, value, font=None):
+    """A cell that shows text starting like a formula as text, never as a formula:
+    a string cell with Excel's quote prefix, its value unchanged (so that the
+    report can be imported again)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"
-        return cell
-    if isinstance(value, datetime.datetime) and value.tzinfo:
-        return value.replace(tzinfo=None)
-    return value
+        cell.quotePrefix = True
+    elif isinstance(value, datetime.datetime) and value.tzinfo:
+        cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=None))
+    elif font is None:
+        return value
+    else:
+        cell = WriteOnlyCell(sheet, value=value)
+    if font is not None:
+        cell.font = font
+    return cell
 
 
 def write_error_workbook(headers, rows, row_header, error_header, sheet_title):
     """The error report as .xlsx bytes.
+
+    Every cell that could start a formula is written as text, the file's
+    header cells included.
 
     :param headers: the file's header row (cell values)
     :param rows: iterable of ``(row_number, cells, message)``
@@ -44,14 +62,11 @@ def write_error_workbook(headers, rows, row_header, error_header, sheet_title):
     :param error_header: title of the added error column
     """
     workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title[:31])
+    sheet = workbook.create_sheet(_sheet_title(sheet_title))
     width = len(headers)
-    header_cells = []
-    for value in [*headers, row_header, error_header]:
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.font = HEADER_FONT
-        header_cells.append(cell)
-    sheet.append(header_cells)
+    sheet.append(
+        [_safe(sheet, v, HEADER_FONT) for v in [*headers, row_header, error_header]]
+    )
     for number, cells, message in rows:
         cells = list(cells)[:width]
         cells += [None] * (width - len(cells))
@@ -113,6 +128,12 @@ def write_template(columns, examples, instructions, sheet_title, instruction_tit
     for line in instructions:
         help_sheet.append([line])
     return _save(workbook)
+
+
+def _sheet_title(title):
+    """A title Excel accepts: 31 characters, none of ``[]:*?/\\``."""
+    title = _TITLE_FORBIDDEN.sub("_", str(title or "")).strip("'")[:31]
+    return title or "Errors"
 
 
 def _save(workbook):

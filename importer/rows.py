@@ -35,6 +35,10 @@ class ImportRow:
     def error(self, column, message):
         self.errors.append((column, message))
 
+    def errors_of(self, column):
+        """The messages of this row about ``column``."""
+        return [message for key, message in self.errors if key == column]
+
 
 @dataclass
 class ImportResult:

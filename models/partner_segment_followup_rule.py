@@ -115,6 +115,10 @@ class PartnerSegmentFollowupRule(models.Model):
         self.ensure_one()
         if not partners:
             return self.env["mail.activity"]
+        # sudo: the activities are assigned to the rule's users, whom the user
+        # who triggered the run (a Reclassify, the cron) may not assign work to;
+        # their values come from the rule, none from that user, and no partner
+        # field is written here
         Activity = self.env["mail.activity"].sudo()
         open_ids = set(
             Activity.search(

@@ -6,7 +6,7 @@ from unittest.mock import patch
 import openpyxl
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import SegmentCase, make_uscc
 from .data.make_fixtures import USCC_A, USCC_B, USCC_C, USCC_D
@@ -27,7 +27,15 @@ class ImportCase(SegmentCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.Import = cls.env["partner.segment.import"].with_user(cls.segment_manager)
+        # a manager who may also write credit limits (invoicing rights)
+        cls.segment_accountant = new_test_user(
+            cls.env,
+            login="segment_accountant",
+            groups="base.group_user,base.group_partner_manager,"
+            "account.group_account_invoice,"
+            "partner_segment.partner_segment_group_manager",
+        )
+        cls.Import = cls.env["partner.segment.import"].with_user(cls.segment_accountant)
         cls.History = cls.env["partner.segment.history"]
 
     def wizard(self, filename, content=None, **vals):
@@ -499,3 +507,203 @@ class TestCustomerImport(ImportCase):
             (partner.scale_class, partner.region_id), ("large", self.region["south"])
         )
         self.assertEqual(partner.industry_id, self.industry["C"])
+
+
+@tagged("post_install", "-at_install")
+class TestImportFieldRights(ImportCase):
+    """The import writes no column its user may not write, on create as on update."""
+
+    HEADERS = ["客户编码", "客户名称", "信用额度", "城市"]
+
+    def import_as(self, user, *rows, lang="en_US", **vals):
+        content = csv_bytes(self.HEADERS, *rows)
+        wizard = (
+            self.env["partner.segment.import"]
+            .with_user(user)
+            .with_context(lang=lang)
+            .create(
+                {
+                    "file": base64.b64encode(content),
+                    "filename": "rights.csv",
+                    **vals,
+                }
+            )
+        )
+        wizard.action_import()
+        return wizard
+
+    def assert_credit_limit_refused(self, wizard):
+        self.assertFalse(self.errors(wizard))
+        self.assertTrue(wizard.written)
+        lines = wizard.refused_columns.splitlines()
+        self.assertEqual(len(lines), 1, "the column is reported once")
+        self.assertTrue(lines[0].startswith("信用额度: "), lines[0])
+        self.assertIn("Credit Limit", lines[0])
+        self.assertIn(self.env.ref("account.group_account_invoice").full_name, lines[0])
+
+    def test_direct_write_is_refused(self):
+        partner = self.company("直接写入有限公司")
+        with self.assertRaises(AccessError):
+            partner.with_user(self.segment_manager).write({"credit_limit": 888888})
+
+    def test_refused_on_create_other_columns_imported(self):
+        wizard = self.import_as(
+            self.segment_manager,
+            ["FR1", "权限甲有限公司", "888888", "广州"],
+            ["FR2", "权限乙有限公司", "5", "深圳"],
+        )
+        self.assert_credit_limit_refused(wizard)
+        self.assertEqual(wizard.create_count, 2)
+        partners = self.partner("FR1") | self.partner("FR2")
+        self.assertEqual(partners.mapped("city"), ["广州", "深圳"])
+        self.assertEqual(partners.mapped("credit_limit"), [0.0, 0.0])
+
+    def test_refused_on_update_other_columns_imported(self):
+        partner = self.company("权限丙有限公司", ref="FR3", credit_limit=1000.0)
+        wizard = self.import_as(
+            self.segment_manager,
+            ["FR3", "权限丙有限公司", "888888", "佛山"],
+            policy="skip",
+        )
+        self.assert_credit_limit_refused(wizard)
+        self.assertEqual(wizard.update_count, 1)
+        self.assertEqual((partner.city, partner.credit_limit), ("佛山", 1000.0))
+
+    def test_test_run_reports_the_column(self):
+        content = csv_bytes(self.HEADERS, ["FR4", "权限丁有限公司", "1", "广州"])
+        wizard = (
+            self.env["partner.segment.import"]
+            .with_user(self.segment_manager)
+            .create({"file": base64.b64encode(content), "filename": "rights.csv"})
+        )
+        wizard.action_test()
+        self.assertEqual((wizard.state, wizard.create_count), ("tested", 1))
+        self.assertIn("信用额度", wizard.refused_columns)
+        wizard.action_reset()
+        self.assertFalse(wizard.refused_columns)
+
+    def test_written_with_invoicing_rights(self):
+        partner = self.company("权限戊有限公司", ref="FR5", credit_limit=1000.0)
+        wizard = self.import_as(
+            self.segment_accountant,
+            ["FR5", "权限戊有限公司", "2000", "佛山"],
+            ["FR6", "权限己有限公司", "888888", "广州"],
+        )
+        self.assertFalse(wizard.refused_columns)
+        self.assertEqual((wizard.create_count, wizard.update_count), (1, 1))
+        self.assertEqual(partner.credit_limit, 2000.0)
+        self.assertEqual(self.partner("FR6").credit_limit, 888888.0)
+
+    def test_reason_in_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["partner_segment"], ["zh_CN"])
+        wizard = self.import_as(
+            self.segment_manager,
+            ["FR7", "权限庚有限公司", "888888", "广州"],
+            lang="zh_CN",
+        )
+        self.assertTrue(
+            wizard.refused_columns.startswith("信用额度：写入"), wizard.refused_columns
+        )
+        self.assertIn("需要以下权限之一", wizard.refused_columns)
+        self.assertEqual(self.partner("FR7").city, "广州")
+
+    def test_every_column_names_fields_of_the_partner(self):
+        wizard = self.Import.create({})
+        fields_ = self.Partner._fields
+        for column in wizard._import_columns():
+            for fname in wizard._import_column_fields(column.key):
+                self.assertIn(fname, fields_, column.key)
+
+    def test_template_leaves_out_what_the_user_may_not_write(self):
+        def template(user):
+            wizard = self.env["partner.segment.import"].with_user(user).create({})
+            wizard.action_download_template()
+            return openpyxl.load_workbook(
+                io.BytesIO(base64.b64decode(wizard.template_file))
+            )
+
+        workbook = template(self.segment_manager)
+        sheet = workbook.active
+        headers = [c.value for c in sheet[1]]
+        self.assertNotIn("信用额度 (Credit limit)", headers)
+        self.assertIn("客户名称* (Name)", headers)
+        example = [c.value for c in sheet[2]]
+        self.assertEqual(example[headers.index("邮箱 (Email)")], "sales@example.com")
+        self.assertEqual(len(example), len(headers))
+        instructions = "\n".join(
+            str(row[0].value) for row in workbook["说明 Instructions"].iter_rows()
+        )
+        self.assertIn("信用额度 (Credit limit): writing Credit Limit", instructions)
+        headers = [c.value for c in template(self.segment_accountant).active[1]]
+        self.assertIn("信用额度 (Credit limit)", headers)
+
+
+@tagged("post_install", "-at_install")
+class TestImportHostileWizard(ImportCase):
+    """Hostile files through the wizard: refused with a message giving the limit,
+    or read with each bad cell named, never written altered."""
+
+    def test_refused_with_the_limit(self):
+        for name, expected in (
+            ("attack_shared_strings_bomb.xlsx", "at most 64 MB"),
+            ("attack_huge_columns.xlsx", "beyond column 256"),
+            ("attack_unreferenced_columns.xlsx", "beyond column 256"),
+            ("attack_many_rows.xlsx", "more than 500000 rows"),
+        ):
+            wizard = self.wizard(name)
+            with self.assertRaises(UserError) as caught:
+                wizard.action_test()
+            self.assertIn(name, caught.exception.args[0])
+            self.assertIn(expected, caught.exception.args[0])
+
+    def test_long_numbers_are_refused_not_altered(self):
+        wizard = self.run_import("attack_long_numbers.xlsx", policy="skip")
+        errors = self.errors(wizard)
+        self.assertEqual([(row, column) for row, column, _m in errors], [
+            (2, "客户编码"),
+            (3, "统一社会信用代码"),
+        ])  # fmt: skip
+        self.assertIn("1234567890123456", errors[0][2])
+        self.assertIn("1.23456789012346e+19", errors[1][2])
+        for _row, _column, message in errors:
+            self.assertIn("format the column as text", message)
+        self.assertEqual(wizard.create_count, 0)
+        self.assertFalse(self.Partner.search([("name", "like", "长数字")]))
+
+    def test_formula_cells_stay_text_in_the_error_report(self):
+        wizard = self.run_import("attack_formula_headers.xlsx", policy="skip")
+        self.assertEqual([e[0] for e in self.errors(wizard)], [2, 3])
+        self.assertIn(
+            '=HYPERLINK("http://example.com/x","点击")', wizard.unknown_columns
+        )
+        report = openpyxl.load_workbook(
+            io.BytesIO(base64.b64decode(wizard.error_file))
+        ).active
+        header, first, _second = list(report.iter_rows())
+        self.assertEqual(header[2].value, '=HYPERLINK("http://example.com/x","点击")')
+        for cell in (*header[:6], *first[:6]):
+            self.assertEqual(cell.data_type, "s", cell.coordinate)
+        self.assertEqual(first[0].value, "=1+1 公司")
+
+    def test_ten_thousand_column_scales_once(self):
+        content = csv_bytes(
+            ["客户编码", "客户名称", "年营业收入(万元)", "资产总额(万元)"],
+            ["WY1", "万元测试有限公司", "12.5万", "300"],
+        )
+        wizard = self.run_import("wan.csv", content)
+        self.assertFalse(self.errors(wizard))
+        partner = self.partner("WY1")
+        self.assertEqual((partner.annual_revenue, partner.total_assets), (125000, 3e6))
+
+    def test_decimal_comma_is_refused(self):
+        content = (
+            "客户编码;客户名称;员工人数;信用额度\nDC1;逗号测试有限公司;12;1.234,56\n"
+        )
+        wizard = self.run_import("comma.csv", content.encode())
+        errors = self.errors(wizard)
+        self.assertEqual(
+            [(row, column) for row, column, _m in errors], [(2, "信用额度")]
+        )
+        self.assertIn("1.234,56", errors[0][2])
+        self.assertFalse(self.partner("DC1"))

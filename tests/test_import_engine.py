@@ -1,6 +1,8 @@
 import datetime
 import io
 import os
+import resource
+import zipfile
 from unittest.mock import patch
 
 import openpyxl
@@ -8,10 +10,11 @@ import openpyxl
 from odoo.tests import BaseCase, tagged
 
 from ..importer import reader
-from ..importer.cells import CellError, parse_date, parse_number, to_text
+from ..importer.cells import CellError, parse_date, parse_number, parse_text, to_text
 from ..importer.headers import Column, header_detector, map_headers, normalise_header
-from ..importer.reader import ImportFileError, decode_text, open_table
+from ..importer.reader import ImportFileError, decode_text, inspect_xlsx, open_table
 from ..importer.report import TemplateColumn, write_error_workbook, write_template
+from .data import make_attack_fixtures
 
 DATA = os.path.join(os.path.dirname(__file__), "data")
 COLUMNS = [
@@ -24,6 +27,36 @@ COLUMNS = [
 def read(name):
     with open(os.path.join(DATA, name), "rb") as file:
         return file.read()
+
+
+def peak_rss_growth(function):
+    """Bytes the process's resident memory grew to, at most, while ``function`` ran.
+
+    The peak (VmHWM) is reset to the current size first (Linux clear_refs);
+    where that is not allowed, the process's lifetime peak is an upper bound.
+    """
+    before = _status_kb("VmRSS")
+    try:
+        with open("/proc/self/clear_refs", "w") as file:
+            file.write("5")
+        peak = None
+    except OSError:
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    function()
+    peak = (
+        _status_kb("VmHWM")
+        if peak is None
+        else max(peak, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    )
+    return (peak - before) * 1024
+
+
+def _status_kb(key):
+    with open("/proc/self/status") as file:
+        for line in file:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    return 0
 
 
 def table_of(content, filename):
@@ -43,6 +76,41 @@ class TestImportCells(BaseCase):
         self.assertEqual(parse_number(3.0, integer=True), 3)
         self.assertEqual(parse_number("300", scale=10000), 3000000)
         self.assertIsNone(parse_number("  "))
+
+    def test_ten_thousands_are_scaled_once(self):
+        # a 万元 column: the header scales plain numbers, a cell saying 万 is
+        # already in yuan
+        self.assertEqual(parse_number("12.5万", scale=10000), 125000)
+        self.assertEqual(parse_number("12.5万元", scale=10000), 125000)
+        self.assertEqual(parse_number("12.5", scale=10000), 125000)
+        self.assertEqual(parse_number(12.5, scale=10000), 125000)
+
+    def test_decimal_commas_are_refused_not_misread(self):
+        self.assertEqual(parse_number("1,234.5"), 1234.5)
+        self.assertEqual(parse_number("１，２３４"), 1234)
+        self.assertEqual(parse_number("-1,234,567", allow_negative=True), -1234567)
+        for value in ("1,5", "1.234,56", "12,34", "1,2345", ",5", "1,234,5"):
+            with self.assertRaises(CellError) as caught:
+                parse_number(value)
+            self.assertEqual(caught.exception.code, "decimal_comma", value)
+        with self.assertRaises(CellError) as caught:
+            parse_number("1.234.567")
+        self.assertEqual(caught.exception.code, "not_a_number")
+
+    def test_long_number_cells_are_refused(self):
+        # 15 digits are exact in Excel; 16 and more may have been rounded
+        self.assertEqual(parse_text(123456789012345), "123456789012345")
+        self.assertEqual(parse_text("12345678901234567890"), "12345678901234567890")
+        for value, shown in (
+            (1234567890123456, "1234567890123456"),
+            (1.2345678901234567e19, "1.23456789012346e+19"),
+            (-1234567890123456.0, "-1.23456789012346e+15"),
+        ):
+            for parse in (parse_text, parse_number):
+                with self.assertRaises(CellError) as caught:
+                    parse(value)
+                self.assertEqual(caught.exception.code, "long_number")
+                self.assertEqual(caught.exception.params["value"], shown)
 
     def test_bad_numbers_are_refused(self):
         for value, code in (
@@ -258,6 +326,26 @@ class TestImportReport(BaseCase):
         )
         self.assertEqual(sheet["A2"].data_type, "s")
 
+    def test_error_workbook_neutralises_every_formula_cell(self):
+        headers = ["=HYPERLINK(1)", "+cmd", "-1+2", "@SUM(A1)", "\t=1", "＝1", "ok"]
+        content = write_error_workbook(
+            headers,
+            [(2, ["=1+1", "+1", "-1", "@A1", "\r=2", "＠x", -5], "=bad")],
+            "=Row",
+            "@Error",
+            "客户[1]:*?",
+        )
+        workbook = openpyxl.load_workbook(io.BytesIO(content))
+        sheet = workbook.active
+        self.assertEqual(sheet.title, "客户_1____")
+        header, row = list(sheet.iter_rows())
+        self.assertEqual([c.value for c in header], [*headers, "=Row", "@Error"])
+        for cell in (*header[:-3], *header[-2:], *row[:6], row[-1]):
+            self.assertEqual(cell.data_type, "s", cell.coordinate)
+            self.assertTrue(cell.quotePrefix, cell.coordinate)
+        self.assertEqual((row[6].value, row[6].data_type), (-5, "n"))
+        self.assertEqual(header[-3].value, "ok")
+
     def test_template(self):
         content = write_template(
             [
@@ -275,3 +363,108 @@ class TestImportReport(BaseCase):
         self.assertEqual(list(data.values), [("名称* (Name)", "规模"), ("示例", "大")])
         validations = data.data_validations.dataValidation
         self.assertEqual(validations[0].formula1, '"大,小"')
+
+
+@tagged("post_install", "-at_install")
+class TestImportHostileFiles(BaseCase):
+    """The crafted files of ``tests/data/make_attack_fixtures.py``: each refused
+    with its limit, or read harmlessly, in bounded memory."""
+
+    REFUSED = {
+        "attack_shared_strings_bomb.xlsx": ("part_too_large", 64 * 1024 * 1024),
+        "attack_huge_columns.xlsx": ("too_many_columns", 256),
+        "attack_many_rows.xlsx": ("too_many_rows", 500_000),
+        "attack_unreferenced_columns.xlsx": ("too_many_columns", 256),
+    }
+
+    def test_refused_with_their_limit(self):
+        for name, (code, limit) in self.REFUSED.items():
+            with self.assertRaises(ImportFileError) as caught:
+                table_of(read(name), name)
+            self.assertEqual(caught.exception.code, code, name)
+            self.assertEqual(caught.exception.params["limit"], limit, name)
+
+    def test_declared_sizes_are_not_trusted(self):
+        content = read("attack_shared_strings_bomb.xlsx")
+        declared = zipfile.ZipFile(io.BytesIO(content)).getinfo("xl/sharedStrings.xml")
+        self.assertEqual(declared.file_size, 1024)
+        self.assertLess(len(content), 100 * 1024)
+        with self.assertRaises(ImportFileError) as caught:
+            inspect_xlsx(content, "bomb.xlsx")
+        self.assertEqual(caught.exception.params["part"], "xl/sharedStrings.xml")
+
+    def test_memory_stays_bounded(self):
+        def read_every_file():
+            for name in self.REFUSED:
+                with self.assertRaises(ImportFileError):
+                    table_of(read(name), name)
+            for name in ("attack_formula_headers.xlsx", "attack_long_numbers.xlsx"):
+                table_of(read(name), name)
+            # 32 MB of commas, bare or quoted: millions of cells on one line
+            for line in (b",", b'"",'):
+                with self.assertRaises(ImportFileError) as caught:
+                    table_of(
+                        b"name\n" + line * (32 * 1024 * 1024 // len(line)), "x.csv"
+                    )
+                self.assertEqual(caught.exception.code, "too_many_columns")
+
+        self.assertLess(peak_rss_growth(read_every_file), 500 * 1024 * 1024)
+
+    def test_file_size_rows_and_columns_of_every_format(self):
+        with patch.object(reader, "MAX_FILE_BYTES", 10):
+            with self.assertRaises(ImportFileError) as caught:
+                table_of(b"name\nabcdefghijk\n", "a.csv")
+        self.assertEqual(caught.exception.code, "file_too_large")
+        with patch.object(reader, "MAX_ROWS", 3):
+            with self.assertRaises(ImportFileError) as caught:
+                table_of("客户名称\n甲\n乙\n丙\n".encode(), "a.csv")
+            self.assertEqual(caught.exception.params["limit"], 3)
+            with self.assertRaises(ImportFileError) as caught:
+                table_of(read("customers.xls"), "customers.xls")
+            self.assertEqual(caught.exception.code, "too_many_rows")
+        with patch.object(reader, "MAX_COLUMNS", 2):
+            with self.assertRaises(ImportFileError) as caught:
+                table_of("客户名称,a,b\n甲\n".encode(), "a.csv")
+            self.assertEqual(caught.exception.code, "too_many_columns")
+
+    def test_references_spelt_otherwise_are_streamed_and_capped(self):
+        # a newline before r= hides the reference from the scan: the sheet is
+        # counted as unreferenced, streamed, and its row refused when read
+        content = make_attack_fixtures.workbook(
+            make_attack_fixtures.sheet(
+                {1: [(1, "客户名称")], 2: '<c\nr="XFD2"><v>1</v></c>'}
+            )
+        )
+        self.assertFalse(inspect_xlsx(content, "a.xlsx").all_referenced)
+        with self.assertRaises(ImportFileError) as caught:
+            table_of(content, "a.xlsx")
+        self.assertEqual(caught.exception.code, "too_many_columns")
+
+    def test_other_spreadsheet_zips_are_refused(self):
+        for parts in (
+            {"mimetype": "application/vnd.oasis.opendocument.spreadsheet"},
+            {"xl/workbook.xml": "<workbook/>", "content.xml": "<x/>"},
+            {"xl/workbook.bin": "\x00"},
+        ):
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w") as archive:
+                for name, data in parts.items():
+                    archive.writestr(name, data)
+            with self.assertRaises(ImportFileError) as caught:
+                table_of(buffer.getvalue(), "a.xlsx")
+            self.assertEqual(caught.exception.code, "corrupt", parts)
+
+    def test_dense_grids_are_streamed(self):
+        content = read("u8_customers.xlsx")
+        self.assertLess(inspect_xlsx(content, "u8.xlsx").largest_grid, 200)
+        with patch.object(reader, "CALAMINE_MAX_CELLS", 10):
+            table, rows = table_of(content, "u8.xlsx")
+        self.assertEqual(table.source.__name__, "_xlsx_sheets_streamed")
+        self.assertTrue(rows)
+
+    def test_formula_cells_are_read_as_text(self):
+        table, rows = table_of(
+            read("attack_formula_headers.xlsx"), "attack_formula_headers.xlsx"
+        )
+        self.assertEqual(table.headers[2], '=HYPERLINK("http://example.com/x","点击")')
+        self.assertEqual(rows[0][1][0], "=1+1 公司")

@@ -56,6 +56,14 @@ class TestRedImport(RedInvoiceCase):
     def errors(self, wizard):
         return {(e.row_number, e.column) for e in wizard.error_ids}
 
+    def test_columns_name_fields_of_the_credit_note(self):
+        wizard = self.Import.create({})
+        for column in wizard._import_columns():
+            for fname in wizard._import_column_fields(column.key):
+                self.assertIn(fname, self.env["account.move"]._fields, column.key)
+        keys = [c.key for c in wizard._import_columns()]
+        self.assertEqual(wizard._import_refused_fields(keys), {})
+
     def test_test_run_counts_without_writing(self):
         before = self.env["account.move"].search_count([])
         wizard = self.wizard("red_invoices.xlsx")
@@ -225,3 +233,12 @@ class TestRedImport(RedInvoiceCase):
         wizard = self.wizard("red_invoices.xlsx")
         with self.assertRaises(AccessError):
             wizard.with_user(self.plain_user).action_import()
+
+    def test_long_invoice_number_is_refused(self):
+        wizard = self.wizard("attack_red_long_numbers.xlsx")
+        wizard.action_test()
+        errors = [(e.row_number, e.column, e.message) for e in wizard.error_ids]
+        self.assertEqual(
+            [(row, column) for row, column, _m in errors], [(2, "原发票号码")]
+        )
+        self.assertIn("format the column as text", errors[0][2])

@@ -4,7 +4,13 @@ from collections import defaultdict
 from odoo import Command, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..importer.cells import normalise_key, parse_date, parse_number, to_text
+from ..importer.cells import (
+    normalise_key,
+    parse_date,
+    parse_number,
+    parse_text,
+    to_text,
+)
 from ..importer.headers import Column
 from ..importer.report import TemplateColumn
 from ..importer.rows import CREATE
@@ -86,6 +92,16 @@ MODE_ALIASES = {
     "full": ("全额", "全部", "全额冲红", "full"),
     "partial": ("部分", "部分冲红", "partial"),
 }
+# fields of the credit note each column writes; the other columns find and
+# cross-check the original invoice and write nothing
+COLUMN_FIELDS = {
+    "reason": ["red_reason"],
+    "form_number": ["red_form_number"],
+    "form_state": ["red_form_state"],
+    "date": ["date", "invoice_date"],
+    "amount": ["invoice_line_ids"],
+    "mode": ["invoice_line_ids"],
+}
 LEADING_CODE = re.compile(r"^0?([1-9])(?!\d)")
 SAMPLE_MARKERS = ("示例", "example")
 TAX_TOLERANCE = 0.01
@@ -131,6 +147,9 @@ class AccountMoveRedImport(models.TransientModel):
     def _import_columns(self):
         return COLUMNS
 
+    def _import_column_fields(self, key):
+        return COLUMN_FIELDS.get(key, [])
+
     def _import_required_titles(self):
         return ["原发票号码 / Original number", "冲红原因 / Reason"]
 
@@ -149,13 +168,13 @@ class AccountMoveRedImport(models.TransientModel):
 
     def _import_parse_row(self, row, header_map, context):
         vals = row.vals
-        vals["blue_number"] = re.sub(r"\s", "", to_text(row.values.get("blue_number")))
-        if not vals["blue_number"]:
+        for key in ("blue_number", "blue_code", "form_number"):
+            text = self._import_parse_cell(row, key, parse_text)
+            vals[key] = re.sub(r"\s", "", text or "")
+        if not vals["blue_number"] and not row.errors_of("blue_number"):
             row.error(
                 "blue_number", self.env._("The original invoice number is required.")
             )
-        vals["blue_code"] = re.sub(r"\s", "", to_text(row.values.get("blue_code")))
-        vals["form_number"] = re.sub(r"\s", "", to_text(row.values.get("form_number")))
         vals["kind"] = self._import_parse_choice(row, "kind", context["kinds"])
         vals["reason"] = self._import_parse_code(row, "reason", context["reasons"], 4)
         if not vals["reason"] and not row.errors:

@@ -3,8 +3,9 @@ import re
 from stdnum.cn import uscc
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
-from ..importer.cells import normalise_key, parse_number, to_text
+from ..importer.cells import normalise_key, parse_number, parse_text, to_text
 from ..importer.headers import Column
 from ..importer.report import TemplateColumn
 from ..importer.rows import CREATE, UNCHANGED, UPDATE
@@ -252,14 +253,14 @@ class PartnerSegmentImport(models.TransientModel):
 
     def _import_parse_row(self, row, header_map, context):
         vals = row.vals
-        name = to_text(row.values.get("name"))
+        name = self._import_parse_cell(row, "name", parse_text)
         if name:
             vals["name"] = name
-        else:
+        elif name is not None:
             row.error("name", self.env._("The customer name is required."))
         for key in TEXT_FIELDS:
             if key in row.values:  # the file's columns only
-                text = to_text(row.values[key])
+                text = self._import_parse_cell(row, key, parse_text)
                 if text:
                     vals[key] = text
         if vals.get("email") and "@" not in vals["email"]:
@@ -280,6 +281,34 @@ class PartnerSegmentImport(models.TransientModel):
             "frequency_class",
         ):
             self._import_parse_lookup(row, dimension, context)
+
+    def _import_column_fields(self, key):
+        """A classification column also writes its manual value and lock; the
+        province column may set the country."""
+        if key in DIMENSIONS:
+            _computed, manual, locked = self.env["res.partner"]._segment_field_names(
+                key
+            )
+            return [key, manual, locked]
+        if key == "state_id":
+            return ["state_id", "country_id"]
+        return [key]
+
+    def _import_column_refusal(self, key, fnames):
+        """The partner's override guard (who may set a classification by hand)."""
+        return self._import_partner_guard_refusal(fnames)
+
+    def _import_partner_guard_refusal(self, fnames):
+        """The message of ``res.partner``'s override guard for a write of
+        ``fnames``, or None when it lets the write through.  The one call of
+        the guard from the import: adapt it here when the guard changes."""
+        try:
+            self.env["res.partner"]._check_segment_override_access(
+                dict.fromkeys(fnames, False)
+            )
+        except AccessError as error:
+            return error.args[0]
+        return None
 
     def _import_row_keys(self, row):
         keys = [(k, row.vals[k]) for k in ("vat", "ref") if row.vals.get(k)]
@@ -475,7 +504,8 @@ class PartnerSegmentImport(models.TransientModel):
         return self.env["res.country"].browse(country_id)
 
     def _import_parse_vat(self, row, country):
-        vat = re.sub(r"[\s\-]", "", to_text(row.values.get("vat"))).upper()
+        text = self._import_parse_cell(row, "vat", parse_text) or ""
+        vat = re.sub(r"[\s\-]", "", text).upper()
         if not vat:
             return
         if country.code == "CN" and not uscc.is_valid(vat):
@@ -627,7 +657,10 @@ class PartnerSegmentImport(models.TransientModel):
 
     @api.model
     def _import_state_xml_codes(self, states):
-        """{state id: "GD"} from base's XML ids (state_cn_GD); read as superuser."""
+        """{state id: "GD"} from base's XML ids (state_cn_GD).
+
+        Read as superuser because users may not read ``ir.model.data``; a
+        lookup only, nothing is written with it."""
         data = (
             self.env["ir.model.data"]
             .sudo()
@@ -755,6 +788,7 @@ class PartnerSegmentImport(models.TransientModel):
                     vals[manual] = vals[dimension]
                     vals[locked] = True
             vals_list.append(vals)
+        self._import_check_field_rights(partners, vals_list)
         created = partners.browse()
         for first in range(0, len(vals_list), self._import_create_size):
             created += partners.create(
@@ -773,9 +807,9 @@ class PartnerSegmentImport(models.TransientModel):
 
     def _import_update(self, partners, rows):
         """Write what differs; partners that get identical values are written together."""
-        # current values only to compare (the write itself runs with the user's
-        # rights): a field such as credit_limit may be hidden from the user
-        records = partners.browse([r.match for r in rows]).sudo()
+        # read with the user's rights: the columns the user may not write (nor
+        # read, as field groups go) were refused before the run
+        records = partners.browse([r.match for r in rows])
         fnames = set()
         for row in rows:
             fnames.update(row.vals)
@@ -791,6 +825,7 @@ class PartnerSegmentImport(models.TransientModel):
             row.outcome = UPDATE if diff else UNCHANGED
             if diff:
                 groups.setdefault(tuple(sorted(diff.items())), []).append(partner_id)
+        self._import_check_field_rights(partners, [dict(items) for items in groups])
         for items, ids in groups.items():
             partners.browse(ids).write(dict(items))
 

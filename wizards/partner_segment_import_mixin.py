@@ -60,6 +60,12 @@ class PartnerSegmentImportMixin(models.AbstractModel):
     unknown_columns = fields.Char(
         "Ignored Columns", readonly=True, help="Columns of the file that no field uses."
     )
+    refused_columns = fields.Text(
+        "Columns Not Written",
+        readonly=True,
+        help="Columns of the file that you may not write, with the reason: their "
+        "values are left out of every row; the other columns are imported.",
+    )
     error_ids = fields.One2many(
         "partner.segment.import.error",
         "res_id",
@@ -89,14 +95,23 @@ class PartnerSegmentImportMixin(models.AbstractModel):
     def action_reset(self):
         self.ensure_one()
         self.error_ids.unlink()
-        self.write({"state": "upload", "error_file": False, "written": False})
+        self.write(
+            {
+                "state": "upload",
+                "error_file": False,
+                "written": False,
+                "refused_columns": False,
+            }
+        )
         return self._import_reopen()
 
     def action_download_template(self):
         """A blank template with the columns, drop-downs, instructions and examples."""
         self.ensure_one()
         self._import_check_access()
-        columns, examples, instructions = self._import_template()
+        columns, examples, instructions = self._import_template_for_user(
+            *self._import_template()
+        )
         content = write_template(
             columns,
             examples,
@@ -142,6 +157,11 @@ class PartnerSegmentImportMixin(models.AbstractModel):
         self._import_check_access()
         table = self._import_open()
         header_map = map_headers(table.headers, self._import_columns())
+        try:
+            refused = self._import_refuse_columns(header_map, table.headers)
+        except UserError:
+            table.close()
+            raise
         context = self._import_prepare(header_map)
         result = ImportResult()
         savepoint = self.env.cr.savepoint()
@@ -166,6 +186,7 @@ class PartnerSegmentImportMixin(models.AbstractModel):
         rollback = dry_run or (self.policy == "all" and bool(result.failed))
         savepoint.close(rollback=rollback)
         self._import_store_result(result, table, header_map, dry_run, not rollback)
+        self.refused_columns = "\n".join(refused)
 
     def _import_open(self):
         if not self.file and self.filename:
@@ -304,6 +325,109 @@ class PartnerSegmentImportMixin(models.AbstractModel):
         if not self.env.user.has_group(group):
             raise AccessError(self.env._("Only Customer Segments managers may import."))
 
+    def _import_refuse_columns(self, header_map, headers):
+        """Drop from ``header_map`` the columns the user may not write.
+
+        Odoo 18's ``create`` does not check field-level rights (``write``
+        does), so the import checks every column it maps, for creates and
+        updates alike, before a row is read: a refused column's values are
+        never parsed nor written, and the other columns are imported.  A
+        refused required column stops the run.
+
+        :return: one line per refused column, "title: reason"
+        """
+        lines, required = [], []
+        columns = {c.key: c for c in self._import_columns()}
+        for key, reason in self._import_refused_fields(list(header_map.index)).items():
+            title = self._import_column_title(key, header_map, headers)
+            lines.append(
+                self.env._("%(column)s: %(reason)s", column=title, reason=reason)
+            )
+            if columns[key].required:
+                required.append(title)
+            del header_map.index[key]
+            header_map.scale.pop(key, None)
+        if required:
+            raise UserError(
+                self.env._(
+                    "You may not write the required column(s) %(columns)s, so "
+                    "nothing can be imported.\n%(reasons)s",
+                    columns=", ".join(required),
+                    reasons="\n".join(lines),
+                )
+            )
+        return lines
+
+    def _import_refused_fields(self, keys):
+        """{column key: reason} of the columns whose fields the user may not write:
+        the field's ``groups=`` (as Odoo's ``write`` checks them), then the
+        specification's own rules (``_import_column_refusal``)."""
+        model = self.env[self._import_target_model()]
+        refused = {}
+        for key in keys:
+            fnames = self._import_column_fields(key)
+            reason = self._import_groups_refusal(model, fnames)
+            reason = reason or self._import_column_refusal(key, fnames)
+            if reason:
+                refused[key] = reason
+        return refused
+
+    def _import_groups_refusal(self, model, fnames):
+        """Why the user may not write ``fnames`` of ``model`` by their groups, or None."""
+        for fname in fnames:
+            field = model._fields[fname]
+            if field.is_accessible(self.env):
+                continue
+            xmlids = [
+                g.strip()
+                for g in field.groups.split(",")
+                if g.strip()[:1] not in ("!", ".", "")
+            ]
+            groups = self.env["res.groups"].browse(
+                self.env.ref(xmlid).id for xmlid in xmlids
+            )
+            return self.env._(
+                "writing %(field)s needs one of these rights: %(groups)s.",
+                field=field.get_description(self.env)["string"],
+                groups=", ".join(groups.mapped("full_name")) or "-",
+            )
+        return None
+
+    def _import_check_field_rights(self, model, vals_list):
+        """Refuse a write of any field the user may not write (AccessError).
+
+        The columns were checked before the run; this guards what the
+        specification adds itself (defaults, locks) on creates, which Odoo 18
+        does not check."""
+        fnames = set()
+        for vals in vals_list:
+            fnames.update(vals)
+        model.check_field_access_rights("write", sorted(fnames))
+
+    def _import_template_for_user(self, columns, examples, instructions):
+        """The template without the columns the user may not write; the
+        instructions name them with the reason."""
+        header_map = map_headers([c.header for c in columns], self._import_columns())
+        refused = self._import_refused_fields(list(header_map.index))
+        if not refused:
+            return columns, examples, instructions
+        dropped = {header_map.index[key] for key in refused}
+        keep = [i for i in range(len(columns)) if i not in dropped]
+        instructions = [
+            *instructions,
+            "",
+            "未提供的列（您无权写入）Columns left out (you may not write them):",
+            *(
+                f"- {columns[header_map.index[key]].header}: {reason}"
+                for key, reason in refused.items()
+            ),
+        ]
+        return (
+            [columns[i] for i in keep],
+            [tuple(example[i] for i in keep) for example in examples],
+            instructions,
+        )
+
     def _import_reopen(self):
         return {
             "type": "ir.actions.act_window",
@@ -359,6 +483,26 @@ class PartnerSegmentImportMixin(models.AbstractModel):
                 columns=", ".join(self._import_required_titles()),
                 rows=error.params.get("rows", ""),
             )
+        if code in ("file_too_large", "part_too_large"):
+            return self.env._(
+                "%(filename)s is too large: an import reads at most %(limit)s MB "
+                "(unzipped, for an Excel workbook). Split the file.",
+                filename=filename,
+                limit=error.params["limit"] // (1024 * 1024),
+            )
+        if code == "too_many_rows":
+            return self.env._(
+                "%(filename)s has more than %(limit)s rows in a sheet. Split the file.",
+                filename=filename,
+                limit=error.params["limit"],
+            )
+        if code == "too_many_columns":
+            return self.env._(
+                "%(filename)s has cells beyond column %(limit)s. Delete the columns "
+                "the import does not use.",
+                filename=filename,
+                limit=error.params["limit"],
+            )
         return self.env._(
             "%(filename)s cannot be read: the file is damaged or not what its "
             "name says.",
@@ -373,6 +517,18 @@ class PartnerSegmentImportMixin(models.AbstractModel):
             return self.env._("%(value)s is not a whole number.", value=value)
         if error.code == "not_a_date":
             return self.env._("%(value)s is not a date.", value=value)
+        if error.code == "long_number":
+            return self.env._(
+                "%(value)s was typed as a number of more than 15 digits, which "
+                "Excel rounds: format the column as text and type it again.",
+                value=value,
+            )
+        if error.code == "decimal_comma":
+            return self.env._(
+                "%(value)s: write decimals with a point (1234.5); a comma only "
+                "separates thousands (1,234.5).",
+                value=value,
+            )
         return self.env._("%(value)s is not a number.", value=value)
 
     def _import_exception_message(self, error):
@@ -411,6 +567,14 @@ class PartnerSegmentImportMixin(models.AbstractModel):
     def _import_is_sample_row(self, row):
         """True for the template's example rows, which are skipped."""
         return False
+
+    def _import_column_fields(self, key):
+        """Fields of the target model a column writes (its field rights are checked)."""
+        return [key]
+
+    def _import_column_refusal(self, key, fnames):
+        """Why the user may not write a column by the addon's own rules, or None."""
+        return None
 
     def _import_parse_row(self, row, header_map, context):
         """Fill ``row.vals`` from ``row.values``; report problems with ``row.error``."""
