@@ -3,7 +3,6 @@ import re
 from stdnum.cn import uscc
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
 
 from ..importer.cells import normalise_key, parse_number, parse_text, to_text
 from ..importer.headers import Column
@@ -299,16 +298,19 @@ class PartnerSegmentImport(models.TransientModel):
         return self._import_partner_guard_refusal(fnames)
 
     def _import_partner_guard_refusal(self, fnames):
-        """The message of ``res.partner``'s override guard for a write of
-        ``fnames``, or None when it lets the write through.  The one call of
+        """The message of ``res.partner``'s override guard for a change of
+        ``fnames``, or None when it lets the change through.  The one call of
         the guard from the import: adapt it here when the guard changes."""
-        try:
-            self.env["res.partner"]._check_segment_override_access(
-                dict.fromkeys(fnames, False)
-            )
-        except AccessError as error:
-            return error.args[0]
-        return None
+        partners = self.env["res.partner"]
+        protected = partners._segment_protected_fields() & set(fnames)
+        if not protected or partners._segment_may_override():
+            return None
+        field = partners._fields[sorted(protected)[0]]
+        return self.env._(
+            "Only Customer Segments managers may set a classification "
+            "by hand (%(field)s).",
+            field=field.get_description(self.env)["string"],
+        )
 
     def _import_row_keys(self, row):
         keys = [(k, row.vals[k]) for k in ("vat", "ref") if row.vals.get(k)]
