@@ -143,6 +143,9 @@ class PartnerSegmentImportMixin(models.AbstractModel):
         table = self._import_open()
         header_map = map_headers(table.headers, self._import_columns())
         context = self._import_prepare(header_map)
+        # a specification whose apply has side effects a rollback does not undo
+        # (posting) reads this to validate and compute only
+        context["dry_run"] = dry_run
         result = ImportResult()
         savepoint = self.env.cr.savepoint()
         try:
