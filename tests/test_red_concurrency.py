@@ -45,8 +45,33 @@ class TestRedConcurrency(TransactionCase):
             moves.with_context(force_delete=True).unlink()
             env["res.partner"].browse(self.customer_id).unlink()
 
-    def red_vals(self, number):
-        return [{"red_reason": "02", "red_form_state": "02", "red_form_number": number}]
+    def create_red(self, env, number):
+        """A full red invoice of the invoice, made as the batch import makes
+        them (one ``create`` with the lines linked to their origin): nothing
+        else than the red rule touches the invoice's rows."""
+        invoice = env["account.move"].browse(self.invoice_id)
+        line = invoice.invoice_line_ids
+        return env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": invoice.partner_id.id,
+                "reversed_entry_id": invoice.id,
+                "cn_invoice_kind": "digital_normal",
+                "red_reason": "02",
+                "red_form_state": "02",
+                "red_form_number": number,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "A",
+                            "quantity": 10,
+                            "price_unit": 100.0,
+                            "red_origin_line_id": line.id,
+                        }
+                    )
+                ],
+            }
+        )
 
     def test_two_reversals_at_once_one_succeeds(self):
         """Both transactions start while the whole invoice remains; the first
@@ -60,26 +85,20 @@ class TestRedConcurrency(TransactionCase):
             for env in (env1, env2):
                 invoice = env["account.move"].browse(self.invoice_id)
                 self.assertEqual(invoice.red_remaining_amount, 1000.0)
-            env1["account.move"].browse(self.invoice_id)._reverse_moves(
-                self.red_vals("CONCURRENT01")
-            )
+            self.create_red(env1, "CONCURRENT01")
             env1.flush_all()
             cr1.commit()
             with (
                 mute_logger("odoo.sql_db"),
                 self.assertRaises(psycopg2.errors.SerializationFailure),
             ):
-                env2["account.move"].browse(self.invoice_id)._reverse_moves(
-                    self.red_vals("CONCURRENT02")
-                )
+                self.create_red(env2, "CONCURRENT02")
                 env2.flush_all()
             cr2.rollback()
             env2.invalidate_all()
             # the retry, in a new transaction
             with self.assertRaisesRegex(ValidationError, "would reverse more"):
-                env2["account.move"].browse(self.invoice_id)._reverse_moves(
-                    self.red_vals("CONCURRENT02")
-                )
+                self.create_red(env2, "CONCURRENT02")
             cr2.rollback()
         finally:
             cr1.close()
