@@ -1,3 +1,5 @@
+import base64
+
 import psycopg2
 
 from odoo import SUPERUSER_ID, Command, api
@@ -110,6 +112,47 @@ class TestRedConcurrency(TransactionCase):
                 invoice.reversal_move_ids.mapped("red_form_number"), ["CONCURRENT01"]
             )
             self.assertEqual(invoice.red_remaining_amount, 0.0)
+
+    def test_import_and_user_at_once(self):
+        """A user's red invoice commits while an import of the same invoice is
+        running: the import does not report it as a bad row of its own (its
+        snapshot cannot see the other red invoice) but fails to serialise, so
+        that Odoo retries it; the retry refuses the row with a clear message."""
+        content = (
+            "原发票号码,冲红原因,确认单状态,红字信息表编号/确认单编号\n"
+            "25440000000000990001,02,02,CONCURRENT03\n"
+        ).encode()
+        cr1, cr2 = self.registry.cursor(), self.registry.cursor()
+        try:
+            admin = self.env.ref("base.user_admin").id
+            env1, env2 = (api.Environment(cr, admin, {}) for cr in (cr1, cr2))
+            wizard = env2["account.move.red.import"].create(
+                {"file": base64.b64encode(content), "filename": "reds.csv"}
+            )
+            self.assertEqual(
+                env2["account.move"].browse(self.invoice_id).red_remaining_amount,
+                1000.0,
+            )
+            self.create_red(env1, "CONCURRENT01")
+            env1.flush_all()
+            cr1.commit()
+            with (
+                mute_logger("odoo.sql_db"),
+                self.assertRaises(psycopg2.errors.SerializationFailure),
+            ):
+                wizard.action_import()
+            cr2.rollback()
+            env2.invalidate_all()
+            wizard = env2["account.move.red.import"].create(
+                {"file": base64.b64encode(content), "filename": "reds.csv"}
+            )
+            wizard.action_import()
+            self.assertEqual((wizard.written, wizard.error_count), (False, 1))
+            self.assertIn("Nothing is left to reverse", wizard.error_ids.message)
+            cr2.rollback()
+        finally:
+            cr1.close()
+            cr2.close()
 
 
 @tagged("post_install", "-at_install")

@@ -229,6 +229,11 @@ class PartnerSegmentImportMixin(models.AbstractModel):
             with self.env.cr.savepoint():
                 self._import_apply(rows, context)
             return
+        except psycopg2.errors.TransactionRollbackError:
+            # another transaction wrote the same rows (e.g. a user reversing the
+            # same invoice): retrying in this snapshot fails again; Odoo
+            # retries the whole request, which then sees the other write
+            raise
         except (UserError, psycopg2.Error) as error:
             for row in rows:
                 row.outcome, row.record_id = "", 0
