@@ -43,6 +43,14 @@ RED_FORM_STATES_PENDING = ("02", "03")
 RED_FORM_CONFIRM_HOURS = 72
 RED_INFO_FORM_RE = re.compile(r"\d{16}")
 RED_CONFIRM_FORM_RE = re.compile(r"[0-9A-Za-z]{8,32}")
+# The credit notes that count against their invoice's remaining amount: posted
+# ones (those being posted are posted when the constraints run), and drafts
+# made as red invoices (a red reason: the entry's pending confirmation forms).
+# A draft from core's Reverse reserves nothing. Shared by the SQL of
+# account.move and account.move.line, where the credit note is ``move``.
+RED_COUNTED_SQL = SQL(
+    "(move.state = 'posted' OR (move.state = 'draft' AND move.red_reason IS NOT NULL))"
+)
 
 
 class AccountMove(models.Model):
@@ -140,11 +148,27 @@ class AccountMove(models.Model):
         "Remaining Reversible Amount",
         compute="_compute_red_remaining",
         currency_field="currency_id",
-        help="Untaxed amount that red invoices (draft or posted) have not reversed yet.",
+        help="Untaxed amount that red invoices (posted, or drafts entered as red "
+        "invoices) have not reversed yet.",
     )
     red_invoice_count = fields.Integer(
         "Red Invoice Count", compute="_compute_red_remaining"
     )
+
+    # One red invoice per form number and company, cancelled ones aside: the
+    # database refuses a second one even when two users (or a user and an
+    # import) enter it at the same moment. An exclusion constraint, because a
+    # unique constraint cannot leave the cancelled ones out; Odoo shows its
+    # message when the database refuses a write.
+    _sql_constraints = [
+        (
+            "red_form_number_company_uniq",
+            "EXCLUDE USING btree (company_id WITH =, red_form_number WITH =) "
+            "WHERE (red_form_number IS NOT NULL AND state <> 'cancel')",
+            "A red form number (information or confirmation form) is used by "
+            "one red invoice only in a company.",
+        )
+    ]
 
     @api.depends(
         "cn_invoice_kind",
@@ -172,6 +196,7 @@ class AccountMove(models.Model):
         "amount_untaxed",
         "reversal_move_ids.amount_untaxed",
         "reversal_move_ids.state",
+        "reversal_move_ids.red_reason",
     )
     def _compute_red_remaining(self):
         blues = self.filtered(lambda m: m.move_type == "out_invoice" and m._origin)
@@ -232,42 +257,62 @@ class AccountMove(models.Model):
 
     @api.constrains("red_form_number", "state", "company_id")
     def _check_red_form_unique(self):
+        """Name the red invoices that share a form number. The database's
+        exclusion constraint is the guard under concurrency; this check runs
+        first, so it reads the other moves without flushing these (the
+        constraint would refuse the flush before a readable message), and it
+        sees every move, whatever the user's record rules."""
         moves = self.filtered(lambda m: m.red_form_number and m.state != "cancel")
         if not moves:
             return
-        groups = self._read_group(
-            [
-                ("red_form_number", "in", moves.mapped("red_form_number")),
-                ("company_id", "in", moves.company_id.ids),
-                ("state", "!=", "cancel"),
-            ],
-            ["company_id", "red_form_number"],
-            ["id:recordset"],
-            having=[("__count", ">", 1)],
-        )
-        for company, number, duplicates in groups:
-            raise ValidationError(
-                self.env._(
-                    "Form number %(number)s is used by several red invoices of "
-                    "%(company)s (%(invoices)s): one red invoice per form.",
-                    number=number,
-                    company=company.display_name,
-                    invoices=", ".join(duplicates.mapped("display_name")),
-                )
+        by_key = moves.grouped(lambda m: (m.company_id.id, m.red_form_number))
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT company_id, red_form_number, array_agg(id ORDER BY id)
+                  FROM account_move
+                 WHERE red_form_number = ANY(%s)
+                   AND company_id = ANY(%s)
+                   AND state != 'cancel'
+                   AND id != ALL(%s)
+              GROUP BY company_id, red_form_number
+                """,
+                list({number for _company, number in by_key}),
+                list({company for company, _number in by_key}),
+                moves.ids,
             )
+        )
+        others = {(c, n): ids for c, n, ids in self.env.cr.fetchall()}
+        for (company_id, number), group in by_key.items():
+            other_ids = others.get((company_id, number), [])
+            if len(group) + len(other_ids) > 1:
+                duplicates = group | self.sudo().browse(other_ids)
+                raise ValidationError(
+                    self.env._(
+                        "Form number %(number)s is used by several red invoices of "
+                        "%(company)s (%(invoices)s): one red invoice per form.",
+                        number=number,
+                        company=group.company_id.display_name,
+                        invoices=", ".join(duplicates.sudo().mapped("display_name")),
+                    )
+                )
 
     # Amounts are checked through the lines' own fields (account.move.line):
     # a trigger on the computed amount_untaxed would run the check at every
     # recomputation while Odoo builds a move (5 times per core reversal).
-    @api.constrains("reversed_entry_id", "state")
+    @api.constrains("reversed_entry_id", "state", "red_reason")
     def _check_red_remaining(self):
-        refunds = self.filtered(
-            lambda m: m.move_type == "out_refund" and m.state != "cancel"
-        )
-        blues = refunds.reversed_entry_id | refunds.line_ids.red_origin_line_id.move_id
-        blues.filtered(
-            lambda m: m.move_type == "out_invoice"
-        )._check_red_within_original()
+        # the invoices in the rule's scope, and those that a red invoice (one
+        # with a red reason, as the entry and the import make them) reverses
+        refunds = self.filtered(lambda m: m._is_red_counted())
+        reds = refunds.filtered("red_reason")
+        blues = refunds._get_red_originals().filtered(
+            lambda m: m._is_red_rule_applied()
+        ) | reds._get_red_originals().filtered(lambda m: m.move_type == "out_invoice")
+        blues._check_red_within_original()
+
+    def _get_red_originals(self):
+        return self.reversed_entry_id | self.line_ids.red_origin_line_id.move_id
 
     @api.model
     def _get_view(self, view_id=None, view_type="form", **options):
@@ -347,8 +392,9 @@ class AccountMove(models.Model):
         return action
 
     def _get_red_reversed_totals(self):
-        """Untaxed amount and count of the red invoices (draft or posted, not
-        cancelled) of each blue invoice in ``self``, in one grouped query:
+        """Untaxed amount and count of the red invoices that count
+        (``RED_COUNTED_SQL``: posted, or drafts entered as red invoices) of each
+        blue invoice in ``self``, in one grouped query:
         ``{blue id: (amount, count)}``.
 
         The amount is the sum of the red invoices' product lines
@@ -359,7 +405,7 @@ class AccountMove(models.Model):
         if not self.ids:
             return {}
         self.env["account.move"].flush_model(
-            ["reversed_entry_id", "move_type", "state"]
+            ["reversed_entry_id", "move_type", "state", "red_reason"]
         )
         self.env["account.move.line"].flush_model(
             ["move_id", "display_type", "price_subtotal"]
@@ -375,10 +421,11 @@ class AccountMove(models.Model):
                     ON line.move_id = move.id AND line.display_type = 'product'
                  WHERE move.reversed_entry_id = ANY(%s)
                    AND move.move_type = 'out_refund'
-                   AND move.state != 'cancel'
+                   AND %s
               GROUP BY move.reversed_entry_id
                 """,
                 self.ids,
+                RED_COUNTED_SQL,
             )
         )
         return {
@@ -388,9 +435,15 @@ class AccountMove(models.Model):
 
     def _check_red_within_original(self):
         """Red invoices never reverse more than their blue invoice, in total and
-        line by line (quantity and untaxed amount)."""
+        line by line (quantity and untaxed amount).
+
+        The invoices' rows are locked and rewritten first: a second transaction
+        reversing one of them at the same moment waits for this one, then fails
+        to serialise (Odoo retries the request, which then sees this red
+        invoice) instead of counting without it."""
         if not self:
             return
+        self._lock_red_originals()
         lines = self.invoice_line_ids.filtered(
             lambda line: line.display_type == "product"
         )
@@ -425,6 +478,18 @@ class AccountMove(models.Model):
                     )
                 )
 
+    def _lock_red_originals(self):
+        """Lock the rows of these invoices until the end of the transaction.
+        The row is rewritten, not only locked: under Odoo's repeatable-read
+        isolation only an update makes a concurrent transaction that started
+        earlier fail when it reaches the same rows."""
+        self.env.cr.execute(
+            SQL(
+                "UPDATE account_move SET write_date = write_date WHERE id = ANY(%s)",
+                sorted(self.ids),
+            )
+        )
+
     def _get_red_reversible_lines(self):
         """Product lines of this blue invoice that still have something to reverse,
         in the invoice's line order."""
@@ -433,6 +498,27 @@ class AccountMove(models.Model):
             lambda line: line.display_type == "product"
             and line.currency_id.compare_amounts(line.red_remaining_amount, 0)
         ).sorted(lambda line: (line.sequence, line.id))
+
+    def _is_red_rule_applied(self):
+        """Whether the red-invoice rule (never reverse more than invoiced) holds
+        for this invoice: a customer invoice that carries a Chinese tax invoice
+        (kind, code or number), or any customer invoice of a company whose
+        settings say so. Other invoices are credited as core does."""
+        self.ensure_one()
+        return self.move_type == "out_invoice" and bool(
+            self.cn_invoice_kind
+            or self.cn_invoice_code
+            or self.cn_invoice_number
+            or self.company_id.red_rule_all_invoices
+        )
+
+    def _is_red_counted(self):
+        """Whether this credit note counts against its invoice's remaining
+        amount (see ``RED_COUNTED_SQL``)."""
+        self.ensure_one()
+        return self.move_type == "out_refund" and (
+            self.state == "posted" or (self.state == "draft" and bool(self.red_reason))
+        )
 
     def _is_red_invoice(self):
         self.ensure_one()
@@ -530,7 +616,7 @@ class AccountMove(models.Model):
         moves = self.filtered("cn_invoice_number")
         if not moves:
             return
-        groups = self._read_group(
+        groups = self.sudo()._read_group(
             [
                 ("cn_invoice_number", "in", moves.mapped("cn_invoice_number")),
                 ("company_id", "in", moves.company_id.ids),

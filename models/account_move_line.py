@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL, float_compare
 
+from .account_move import RED_COUNTED_SQL
+
 
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
@@ -29,15 +31,15 @@ class AccountMoveLine(models.Model):
         "Remaining Reversible Quantity",
         compute="_compute_red_remaining",
         digits="Product Unit of Measure",
-        help="Quantity of this invoice line that red invoices (draft or posted) have "
-        "not reversed yet.",
+        help="Quantity of this invoice line that red invoices (posted, or drafts "
+        "entered as red invoices) have not reversed yet.",
     )
     red_remaining_amount = fields.Monetary(
         "Remaining Reversible Untaxed Amount",
         compute="_compute_red_remaining",
         currency_field="currency_id",
-        help="Untaxed amount of this invoice line that red invoices (draft or "
-        "posted) have not reversed yet.",
+        help="Untaxed amount of this invoice line that red invoices (posted, or "
+        "drafts entered as red invoices) have not reversed yet.",
     )
 
     @api.depends(
@@ -46,6 +48,7 @@ class AccountMoveLine(models.Model):
         "red_line_ids.quantity",
         "red_line_ids.price_subtotal",
         "red_line_ids.parent_state",
+        "red_line_ids.move_id.red_reason",
         "red_line_ids.red_amount_only",
     )
     def _compute_red_remaining(self):
@@ -93,13 +96,13 @@ class AccountMoveLine(models.Model):
             values["red_origin_line_id"] = self.id
 
     def _get_red_reversed_by_line(self):
-        """Quantity and untaxed amount reversed by red invoices (draft or posted,
-        not cancelled) per blue line in ``self``, in one grouped query:
+        """Quantity and untaxed amount reversed by the red invoices that count
+        (``RED_COUNTED_SQL``) per blue line in ``self``, in one grouped query:
         ``{line id: (quantity, amount)}``. An amount-only red line reverses no
         quantity. The rule holds whoever reads it, so no record rule applies."""
         if not self.ids:
             return {}
-        self.env["account.move"].flush_model(["move_type", "state"])
+        self.env["account.move"].flush_model(["move_type", "state", "red_reason"])
         self.flush_model(
             [
                 "move_id",
@@ -120,10 +123,11 @@ class AccountMoveLine(models.Model):
                   JOIN account_move move ON move.id = line.move_id
                  WHERE line.red_origin_line_id = ANY(%s)
                    AND move.move_type = 'out_refund'
-                   AND move.state != 'cancel'
+                   AND %s
               GROUP BY line.red_origin_line_id
                 """,
                 self.ids,
+                RED_COUNTED_SQL,
             )
         )
         return {

@@ -29,6 +29,12 @@ class ResCompany(models.Model):
         help="Allow a partial red invoice for reason 01 (invoicing error); "
         "otherwise such a red invoice reverses the whole invoice.",
     )
+    red_rule_all_invoices = fields.Boolean(
+        "Red Invoice Rule on All Customer Invoices",
+        help="Never let credit notes reverse more than invoiced on every customer "
+        "invoice of the company; otherwise only on invoices that carry a Chinese "
+        "tax invoice (kind, code or number).",
+    )
     segment_last_run = fields.Datetime("Last Classification", readonly=True, copy=False)
 
     @api.constrains(

@@ -31,3 +31,6 @@ class ResConfigSettings(models.TransientModel):
     red_partial_invoicing_error = fields.Boolean(
         related="company_id.red_partial_invoicing_error", readonly=False
     )
+    red_rule_all_invoices = fields.Boolean(
+        related="company_id.red_rule_all_invoices", readonly=False
+    )

@@ -18,3 +18,5 @@ from . import test_import_engine
 from . import test_import
 from . import test_import_tour
 from . import test_red_import
+from . import test_red_scope
+from . import test_red_concurrency

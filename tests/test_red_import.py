@@ -6,6 +6,7 @@ import openpyxl
 
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from .data.make_red_fixtures import BLUES, FORM_S1, HEADERS, ROWS
 from .test_red_invoice_common import RedInvoiceCase
@@ -64,8 +65,15 @@ class TestRedImport(RedInvoiceCase):
         keys = [c.key for c in wizard._import_columns()]
         self.assertEqual(wizard._import_refused_fields(keys), {})
 
+    def last_move_id(self):
+        self.env.cr.execute(SQL("SELECT last_value FROM account_move_id_seq"))
+        return self.env.cr.fetchone()[0]
+
     def test_test_run_counts_without_writing(self):
+        """Test validates and computes only: it creates no credit note, even
+        one rolled back (no id or number consumed), and posts nothing."""
         before = self.env["account.move"].search_count([])
+        last_id = self.last_move_id()
         wizard = self.wizard("red_invoices.xlsx")
         wizard.action_test()
         self.assertEqual(wizard.state, "tested")
@@ -74,6 +82,7 @@ class TestRedImport(RedInvoiceCase):
         self.assertEqual(wizard.error_count, len(BAD_ROWS))
         self.assertEqual(self.errors(wizard), set(BAD_ROWS.items()))
         self.assertEqual(self.env["account.move"].search_count([]), before)
+        self.assertEqual(self.last_move_id(), last_id)
 
     def test_all_or_nothing_writes_nothing(self):
         before = self.env["account.move"].search_count([])

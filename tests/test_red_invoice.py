@@ -235,6 +235,8 @@ class TestRedInvoice(RedInvoiceCase):
             "partner_id": self.customer.id,
             "journal_id": self.journal.id,
             "reversed_entry_id": invoice.id,
+            # a red reason: a red invoice, so its draft counts already
+            "red_reason": "02",
             "invoice_line_ids": [
                 Command.create(
                     {
@@ -284,7 +286,11 @@ class TestRedInvoice(RedInvoiceCase):
         self.assertEqual(
             credit_note.invoice_line_ids.red_origin_line_id, invoice.invoice_line_ids
         )
+        # core's draft reserves nothing; posted, it reverses everything
+        self.assertRemaining(invoice, 2000.0, [(10.0, 1000.0), (5.0, 1000.0)])
+        credit_note.action_post()
         self.assertRemaining(invoice, 0.0, [(0.0, 0.0), (0.0, 0.0)])
+        credit_note.button_draft()
         credit_note.button_cancel()
 
         self.issue_red(invoice, lines={0: (3.0, None)})
@@ -293,11 +299,13 @@ class TestRedInvoice(RedInvoiceCase):
                 active_model="account.move", active_ids=invoice.ids
             )
         ).save()
+        credit_note = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
+        self.assertEqual(credit_note.state, "draft")
         with (
             self.assertRaisesRegex(ValidationError, 'more than line "A"'),
             self.env.cr.savepoint(),
         ):
-            reversal.refund_moves()
+            credit_note.action_post()
         self.assertRemaining(invoice, 1700.0, [(7.0, 700.0), (5.0, 1000.0)])
 
     def test_refuse_invoice_not_posted_or_not_customer(self):

@@ -225,13 +225,18 @@ class AccountMoveRedInvoice(models.TransientModel):
     @api.model
     def _get_used_red_forms(self, numbers, company):
         """Red invoices (not cancelled) of ``company`` that already use one of the
-        form ``numbers``, in one search: ``[(number, move)]``."""
-        moves = self.env["account.move"].search(
-            [
-                ("red_form_number", "in", list(numbers)),
-                ("company_id", "=", company.id),
-                ("state", "!=", "cancel"),
-            ]
+        form ``numbers``, in one search: ``[(number, move)]``. A form is used
+        once whoever used it, so the search ignores the user's record rules."""
+        moves = (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("red_form_number", "in", list(numbers)),
+                    ("company_id", "=", company.id),
+                    ("state", "!=", "cancel"),
+                ]
+            )
         )
         return [(move.red_form_number, move) for move in moves]
 

@@ -163,6 +163,9 @@ class PartnerSegmentImportMixin(models.AbstractModel):
             table.close()
             raise
         context = self._import_prepare(header_map)
+        # a specification whose apply has side effects a rollback does not undo
+        # (posting) reads this to validate and compute only
+        context["dry_run"] = dry_run
         result = ImportResult()
         savepoint = self.env.cr.savepoint()
         try:
@@ -247,6 +250,11 @@ class PartnerSegmentImportMixin(models.AbstractModel):
             with self.env.cr.savepoint():
                 self._import_apply(rows, context)
             return
+        except psycopg2.errors.TransactionRollbackError:
+            # another transaction wrote the same rows (e.g. a user reversing the
+            # same invoice): retrying in this snapshot fails again; Odoo
+            # retries the whole request, which then sees the other write
+            raise
         except (UserError, psycopg2.Error) as error:
             for row in rows:
                 row.outcome, row.record_id = "", 0
