@@ -18,3 +18,4 @@ from . import test_import_engine
 from . import test_import
 from . import test_import_tour
 from . import test_red_import
+from . import test_reclassify_concurrency
