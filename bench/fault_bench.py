@@ -520,6 +520,14 @@ def scenario_red(env, db, args, results):
     )
 
 
+class Results(dict):
+    """The figures, printed as they come (a failing scenario keeps the others')."""
+
+    def __setitem__(self, name, value):
+        super().__setitem__(name, value)
+        print(f"  {name}: {value}", flush=True)
+
+
 # ------------------------------------------------------------------ main
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -532,6 +540,9 @@ def main():
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--scenarios", default="1,2,3")
     parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument(
+        "--reuse", action="store_true", help="use the kept database and its fixture"
+    )
     # worker processes
     parser.add_argument("--db")
     parser.add_argument("--worker", choices=["reclassify", "changes", "red"])
@@ -549,16 +560,18 @@ def main():
 
     invoices = args.invoices or 10 * args.customers
     db = f"partner_segment_fault_{args.customers}"
-    segment_bench.build_database(db)
+    if not args.reuse:
+        segment_bench.build_database(db)
     registry = open_registry(db)
     as_of = date.today()
-    results = {}
+    results = Results()
     scenarios = set(args.scenarios.split(","))
     with registry.cursor() as cr:
         env = environment(cr)
-        t0 = time.monotonic()
-        segment_bench.load_fixture(env, args.customers, invoices, as_of)
-        results["fixture (SQL, s)"] = time.monotonic() - t0
+        if not args.reuse:
+            t0 = time.monotonic()
+            segment_bench.load_fixture(env, args.customers, invoices, as_of)
+            results["fixture (SQL, s)"] = time.monotonic() - t0
         if "1" in scenarios:
             scenario_kill(env, db, args, as_of, results)
         if "2" in scenarios:

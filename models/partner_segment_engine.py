@@ -3,6 +3,7 @@ import logging
 import time
 
 from psycopg2 import errors as pg_errors
+from psycopg2.extensions import TRANSACTION_STATUS_IDLE
 
 from odoo import api, fields, models, modules
 from odoo.exceptions import AccessError, UserError
@@ -184,6 +185,8 @@ class PartnerSegmentEngine(models.AbstractModel):
         first = sorted(targets & set(first_ids or ()))
         ordered = first + sorted(targets.difference(first))
         batch_size = self.env.context.get("segment_batch_size") or self._batch_size
+        if commit:
+            self._commit()  # each batch in a transaction of its own, started below
         written = done = 0
         for start in range(0, len(ordered), batch_size):
             batch = ordered[start : start + batch_size]
@@ -208,16 +211,18 @@ class PartnerSegmentEngine(models.AbstractModel):
 
     @api.model
     def _write_batch_committed(self, company, *args, done, remaining):
-        """Write a batch, report progress and commit; again if a user changed its rows.
+        """Write a batch in a transaction of its own, report progress and commit.
 
-        The batch reads the stored values (locks, manual values) in its own
-        transaction, which sees everything committed before it.  A partner a
-        user changes after that makes the UPDATE fail (repeatable read), and
-        the batch is written again from the rows as they are now: no lock,
-        unlock or manual value committed meanwhile is lost.
+        The transaction is read committed: the batch locks the partners it
+        writes and reads them again, so it sees every change a user committed
+        before, and a change in progress waits for the batch (and is retried
+        by Odoo like any concurrent update).  Where the isolation level cannot
+        be changed (or on a deadlock with a user's transaction), a conflict
+        rolls the batch back and writes it again from the rows as they are.
         """
         for attempt in range(1, BATCH_ATTEMPTS + 1):
             try:
+                self._begin_batch_transaction(company)
                 written = self._write_batch(company, *args)
                 self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
                 self._commit()
@@ -232,11 +237,24 @@ class PartnerSegmentEngine(models.AbstractModel):
                 )
                 self.env.cr.rollback()
                 time.sleep(0.1 * attempt)
-                self._lock_company(company)
                 continue
-            self._lock_company(company)
             return written
         return 0  # unreachable: the last attempt returns or raises
+
+    @api.model
+    def _begin_batch_transaction(self, company):
+        """Start a batch's transaction: read committed when it is new, the company held.
+
+        Odoo's transactions are repeatable read: a row a user changed after
+        the batch's first statement could only make the batch fail.
+        """
+        cr = self.env.cr
+        if (
+            not modules.module.current_test
+            and cr._cnx.info.transaction_status == TRANSACTION_STATUS_IDLE
+        ):
+            cr.execute(SQL("SET TRANSACTION ISOLATION LEVEL READ COMMITTED"))
+        self._lock_company(company)
 
     # ------------------------------------------------------------ reading
     @api.model
@@ -451,17 +469,51 @@ class PartnerSegmentEngine(models.AbstractModel):
     def _write_batch(self, company, partner_ids, aggregates, classes, as_of, source):
         """Write what changed for ``partner_ids``; log history; trigger follow-ups.
 
-        The stored values are read here, batch by batch, so that a lock or a
-        manual value set while the run goes is seen by the batch that writes it.
+        The stored values are read here, batch by batch; the partners to write
+        are then locked and read again, so that a lock or a manual value set
+        while the run goes is seen by the batch that writes it.
+        """
+        stored = self._read_stored(company, partner_ids)
+        rows, _changes = self._get_batch_changes(
+            partner_ids, aggregates, classes, stored
+        )
+        if not rows:
+            return 0
+        changed_ids = [row[0] for row in rows]
+        self._lock_partner_rows(changed_ids)
+        stored = self._read_stored(company, changed_ids)
+        rows, changes = self._get_batch_changes(
+            changed_ids, aggregates, classes, stored
+        )
+        if not rows:
+            return 0
+        dimensions = self.env["res.partner"]._segment_written_dimensions()
+        self._store_rows(company, rows, dimensions, as_of)
+        # a customer's first class in a dimension is not a move between classes
+        self.env["partner.segment.history"].sudo()._log_changes(
+            [(pid, company.id, dim, old, new) for pid, dim, old, new in changes if old],
+            source,
+            date=as_of,
+        )
+        self.env["partner.segment.followup.rule"].sudo()._apply_to_changes(
+            company, changes
+        )
+        return len(rows)
+
+    @api.model
+    def _get_batch_changes(self, partner_ids, aggregates, classes, stored):
+        """What to write: (rows, changes).
+
+        ``rows``: one per changed partner, id, inputs, then (computed,
+        effective) per dimension; ``changes``: (partner id, dimension, old,
+        new) of effective values.  A locked dimension keeps its value.
         """
         Partner = self.env["res.partner"]
-        stored = self._read_stored(company, partner_ids)
         dimensions = Partner._segment_written_dimensions()
         names = {d: Partner._segment_field_names(d) for d in dimensions}
         empty_classes = dict.fromkeys(dimensions)
         no_aggregates = Aggregates()
-        rows = []  # one per changed partner: id, inputs, then (computed, effective) per dimension
-        changes = []  # (partner id, dimension, old, new) of effective values
+        rows, changes = [], []
         for pid in partner_ids:
             old = stored.get(pid) or {}
             new_classes = classes.get(pid, empty_classes)
@@ -484,19 +536,19 @@ class PartnerSegmentEngine(models.AbstractModel):
                 class_values += [value, effective]
             if changed:
                 rows.append((pid, *inputs, *class_values))
-        if not rows:
-            return 0
-        self._store_rows(company, rows, dimensions, as_of)
-        # a customer's first class in a dimension is not a move between classes
-        self.env["partner.segment.history"].sudo()._log_changes(
-            [(pid, company.id, dim, old, new) for pid, dim, old, new in changes if old],
-            source,
-            date=as_of,
+        return rows, changes
+
+    @api.model
+    def _lock_partner_rows(self, partner_ids):
+        """Lock the partners a batch writes until it commits (users' changes wait)."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM res_partner WHERE id = ANY(%s) ORDER BY id "
+                "FOR NO KEY UPDATE",
+                partner_ids,
+            ),
+            log_exceptions=False,  # a concurrent change is retried, not an error
         )
-        self.env["partner.segment.followup.rule"].sudo()._apply_to_changes(
-            company, changes
-        )
-        return len(rows)
 
     @api.model
     def _store_rows(self, company, rows, dimensions, as_of):

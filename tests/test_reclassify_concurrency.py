@@ -2,6 +2,8 @@ import contextlib
 from datetime import date, timedelta
 from unittest.mock import patch
 
+from psycopg2 import errors as pg_errors
+
 from odoo import api, modules
 from odoo.tests import TransactionCase, tagged
 
@@ -146,8 +148,8 @@ class TestReclassifyConcurrency(TransactionCase):
         self.assertEqual(rows[0][:3], ("high", "high", False))
         self.assertEqual(rows[3][:3], (rows[3][1], rows[3][1], False))
 
-    def test_change_committed_inside_a_batch_is_written_again(self):
-        """A lock committed after a batch read the rows: the batch is written again."""
+    def test_change_committed_while_a_batch_reads_is_seen(self):
+        """A lock committed after a batch first read its rows is still honoured."""
         p = self.partner_ids
         engine_class = type(self.env["partner.segment.engine"])
         original = engine_class._read_stored
@@ -156,16 +158,43 @@ class TestReclassifyConcurrency(TransactionCase):
         def read_then_manager_locks(engine, company, partner_ids):
             stored = original(engine, company, partner_ids)
             calls.append(list(partner_ids))
-            if len(calls) == 2:  # the second batch has read its rows
+            if len(calls) == 3:  # the second batch has read its rows once
                 self._as_manager(
                     lambda partners: partners.browse(p[2]).write({"value_tier": "low"})
                 )
             return stored
 
         self._run_engine(_read_stored=read_then_manager_locks)
-        # the second batch failed on the locked row and was read and written again
-        self.assertEqual(len(calls), 4)
-        self.assertEqual(calls[1], calls[2])
+        # each batch reads its rows, then locks and reads again those to write
+        self.assertEqual(calls[2], p[2:4])
+        self.assertEqual(calls[3], p[2:4])
         rows = self._read(["value_tier", "value_tier_computed", "value_tier_locked"])
         self.assertEqual(rows[2], ("low", "high", True))
-        self.assertEqual(rows[3][2], False)
+        self.assertEqual(rows[3], ("high", "high", False))
+
+    def test_user_change_in_progress_waits_for_the_batch(self):
+        """A batch holds the rows it writes: a user's save of one of them comes after."""
+        engine_class = type(self.env["partner.segment.engine"])
+        original = engine_class._store_rows
+        seen = []
+
+        def store_then_user_tries(engine, company, rows, *args):
+            original(engine, company, rows, *args)
+            if not seen:
+                # another connection cannot take the row the batch is writing
+                with self.registry.cursor() as cr:
+                    cr.execute("SET LOCAL lock_timeout = '100ms'")
+                    try:
+                        cr.execute(
+                            "SELECT id FROM res_partner WHERE id = %s FOR UPDATE",
+                            [rows[0][0]],
+                            log_exceptions=False,
+                        )
+                        seen.append("not locked")
+                    except pg_errors.LockNotAvailable:
+                        seen.append("locked")
+                    cr.rollback()
+
+        self._run_engine(_store_rows=store_then_user_tries)
+        self.assertEqual(seen, ["locked"])
+        self.assertEqual(self._read(["value_tier"])[0], ("high",))
