@@ -265,9 +265,15 @@ def snapshot(env):
 
 
 def clear_classes(env):
+    """Every customer back to unclassified: no class, no lock, no manual value."""
     from odoo.tools import SQL
 
+    Partner = env["res.partner"]
     names = stored_fields(env)
+    names += [
+        Partner._segment_field_names(dimension)[1]
+        for dimension in Partner._segment_written_dimensions()
+    ]
     env.cr.execute(
         SQL(
             "UPDATE res_partner SET %s WHERE segment_classified_on IS NOT NULL",
@@ -291,6 +297,7 @@ def classified_count(env, as_of):
 
 # ------------------------------------------------------------------ scenarios
 def scenario_kill(env, db, args, as_of, results):
+    clear_classes(env)
     t0 = time.monotonic()
     reference_run = result(
         spawn(db, "reclassify", as_of=as_of, batch_size=args.batch_size)
