@@ -596,6 +596,9 @@ def main():
         shown = f"{value:>12.2f}" if isinstance(value, float) else f"{value!s:>12}"
         print(f"{name:<62} {shown}")
     registry.delete(db)
+    for name in os.listdir("/tmp"):
+        if name.startswith(f"fault_bench_{os.getpid()}_"):
+            os.unlink(os.path.join("/tmp", name))
     if not args.keep:
         segment_bench.sh(f"drop_db {db}")
 
