@@ -1,4 +1,9 @@
+import contextlib
 import logging
+import time
+
+from psycopg2 import errors as pg_errors
+from psycopg2.extensions import TRANSACTION_STATUS_IDLE
 
 from odoo import api, fields, models, modules
 from odoo.exceptions import AccessError, UserError
@@ -18,6 +23,13 @@ INPUT_FIELDS = {
     "overdue_amount": "segment_overdue_amount",
 }
 ADVISORY_LOCK_KEY = 47542017  # pg advisory lock namespace of the classification runs
+# a batch whose rows a user changed while the engine wrote them is written again
+BATCH_ATTEMPTS = 5
+CONCURRENT_ERRORS = (pg_errors.SerializationFailure, pg_errors.DeadlockDetected)
+
+
+class CompanyBusy(UserError):
+    """Another classification run holds the company: it will finish the work."""
 
 
 class PartnerSegmentEngine(models.AbstractModel):
@@ -36,20 +48,71 @@ class PartnerSegmentEngine(models.AbstractModel):
     # ------------------------------------------------------------ entry points
     @api.model
     def _cron_reclassify(self):
-        """Scheduled action: every company, recently changed customers first."""
+        """Scheduled action: every company, recently changed customers first.
+
+        A company that fails is rolled back to its last committed batch, logged
+        with its cause, and the other companies go on.  The job then fails as a
+        whole (after committing the others, with no work left to report), so
+        that ``ir.cron`` counts the failure and deactivates a job that keeps
+        failing, instead of rerunning it at once as a job that made progress.
+        """
         companies = self.env["res.company"].search([])
+        failed = self.env["res.company"]
         for company in companies:
-            engine = self.with_company(company)
             try:
-                engine._reclassify_incremental(company, commit=True)
-                engine._reclassify(company, source="cron", commit=True)
-            except UserError as error:  # another run holds the company: it will finish
+                with self._company_transaction():
+                    self.with_company(company)._cron_reclassify_company(company)
+            except CompanyBusy as error:
                 _logger.info(
                     "partner_segment: company %s skipped: %s", company.id, error
                 )
-                continue
-            self.env["partner.segment.followup.rule"]._run_periodic(company)
+            except Exception:
+                _logger.exception(
+                    "partner_segment: classifying the customers of company %s (%s) "
+                    "failed; the other companies go on",
+                    company.id,
+                    company.name,
+                )
+                failed |= company
             self._commit()
+        if failed:
+            self.env["ir.cron"]._notify_progress(
+                done=len(companies) - len(failed), remaining=0
+            )
+            self._commit()
+            raise UserError(
+                self.env._(
+                    "Customers of %(companies)s could not be classified; the other "
+                    "companies were. The server log gives the cause.",
+                    companies=", ".join(failed.mapped("name")),
+                )
+            )
+
+    @api.model
+    def _cron_reclassify_company(self, company):
+        """One company's daily run: one read of its aggregates, touched customers first."""
+        touched = set()
+        if company.segment_last_run:
+            touched = self._touched_partner_ids(company, company.segment_last_run)
+        self._reclassify(company, source="cron", commit=True, first_ids=touched)
+        self.env["partner.segment.followup.rule"]._run_periodic(company)
+
+    @contextlib.contextmanager
+    def _company_transaction(self):
+        """Undo what a failing company did since its last committed batch.
+
+        The scheduled action commits after each batch, so a savepoint cannot
+        span a company; in tests, where nothing is committed, it can.
+        """
+        if modules.module.current_test:
+            with self.env.cr.savepoint():
+                yield
+            return
+        try:
+            yield
+        except Exception:
+            self.env.cr.rollback()
+            raise
 
     @api.model
     def _check_manager(self):
@@ -79,15 +142,24 @@ class PartnerSegmentEngine(models.AbstractModel):
 
     @api.model
     def _reclassify(
-        self, company, partners=None, as_of=None, source="cron", commit=False
+        self,
+        company,
+        partners=None,
+        as_of=None,
+        source="cron",
+        commit=False,
+        first_ids=None,
     ):
         """Classify the customers of ``company`` (all, or ``partners``) as of ``as_of``.
 
         Value tiers and RFM means are company-wide, so the aggregates are always
         read for every customer of the company; only the partners whose values
-        changed are written.  With ``commit``, each batch is committed and the
-        cron progress updated: a run that stops half-way keeps its batches,
-        and the next run finds nothing to write for them and goes on.
+        changed are written.  ``first_ids`` are written in the first batches
+        (the customers whose invoices changed since the last run).  With
+        ``commit``, each batch is committed and the cron progress updated: a run
+        that stops half-way keeps its batches, and the next run finds nothing
+        to write for them and goes on.  The batch size can be lowered with the
+        ``segment_batch_size`` context key.
         :return: number of partners written
         """
         company = company.sudo()
@@ -97,15 +169,12 @@ class PartnerSegmentEngine(models.AbstractModel):
         rules = company._get_segment_rules()
         aggregates = self._read_aggregates(company, as_of, rules)
         classes = self._classify(aggregates, as_of, rules)
-        # value tiers and RFM means need every customer's aggregates, but the
-        # stored values only of the partners to write (and of the classified
-        # ones on a full run, to clear those that lost their invoices)
-        stored = self._read_stored(
-            company,
-            list(aggregates) if partners is None else partners.ids,
-            classified=partners is None,
-        )
-        if source == "manual" and not (aggregates or stored):
+        if partners is None:
+            # every customer, and those classified before that lost their invoices
+            targets = set(aggregates) | self._classified_partner_ids(company)
+        else:
+            targets = set(partners.exists().ids)
+        if source == "manual" and not targets:
             raise UserError(
                 self.env._(
                     "%(company)s has no posted customer invoice yet: there is nothing "
@@ -113,23 +182,22 @@ class PartnerSegmentEngine(models.AbstractModel):
                     company=company.name,
                 )
             )
-        targets = set(aggregates) | set(stored)
-        if partners is not None:
-            targets &= set(partners.ids)
-        ordered = sorted(targets)
+        first = sorted(targets & set(first_ids or ()))
+        ordered = first + sorted(targets.difference(first))
+        batch_size = self.env.context.get("segment_batch_size") or self._batch_size
+        if commit:
+            self._commit()  # each batch in a transaction of its own, started below
         written = done = 0
-        for start in range(0, len(ordered), self._batch_size):
-            batch = ordered[start : start + self._batch_size]
-            written += self._write_batch(
-                company, batch, aggregates, classes, stored, as_of, source
-            )
+        for start in range(0, len(ordered), batch_size):
+            batch = ordered[start : start + batch_size]
             done += len(batch)
+            args = (company, batch, aggregates, classes, as_of, source)
             if commit:
-                self.env["ir.cron"]._notify_progress(
-                    done=done, remaining=len(ordered) - done
+                written += self._write_batch_committed(
+                    *args, done=done, remaining=len(ordered) - done
                 )
-                self._commit()
-                self._lock_company(company)
+            else:
+                written += self._write_batch(*args)
         if partners is None:
             company.segment_last_run = started
         _logger.info(
@@ -140,6 +208,53 @@ class PartnerSegmentEngine(models.AbstractModel):
             written,
         )
         return written
+
+    @api.model
+    def _write_batch_committed(self, company, *args, done, remaining):
+        """Write a batch in a transaction of its own, report progress and commit.
+
+        The transaction is read committed: the batch locks the partners it
+        writes and reads them again, so it sees every change a user committed
+        before, and a change in progress waits for the batch (and is retried
+        by Odoo like any concurrent update).  Where the isolation level cannot
+        be changed (or on a deadlock with a user's transaction), a conflict
+        rolls the batch back and writes it again from the rows as they are.
+        """
+        for attempt in range(1, BATCH_ATTEMPTS + 1):
+            try:
+                self._begin_batch_transaction(company)
+                written = self._write_batch(company, *args)
+                self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+                self._commit()
+            except CONCURRENT_ERRORS as error:
+                if attempt == BATCH_ATTEMPTS or modules.module.current_test:
+                    raise
+                _logger.info(
+                    "partner_segment: company %s: rows changed while written (%s), "
+                    "writing the batch again",
+                    company.id,
+                    error.pgcode,
+                )
+                self.env.cr.rollback()
+                time.sleep(0.1 * attempt)
+                continue
+            return written
+        return 0  # unreachable: the last attempt returns or raises
+
+    @api.model
+    def _begin_batch_transaction(self, company):
+        """Start a batch's transaction: read committed when it is new, the company held.
+
+        Odoo's transactions are repeatable read: a row a user changed after
+        the batch's first statement could only make the batch fail.
+        """
+        cr = self.env.cr
+        if (
+            not modules.module.current_test
+            and cr._cnx.info.transaction_status == TRANSACTION_STATUS_IDLE
+        ):
+            cr.execute(SQL("SET TRANSACTION ISOLATION LEVEL READ COMMITTED"))
+        self._lock_company(company)
 
     # ------------------------------------------------------------ reading
     @api.model
@@ -279,16 +394,14 @@ class PartnerSegmentEngine(models.AbstractModel):
         return names
 
     @api.model
-    def _read_stored(self, company, partner_ids, classified=False):
+    def _read_stored(self, company, partner_ids):
         """{partner id: {field: value}} of what is stored for ``company``.
 
-        For ``partner_ids``, and with ``classified`` for every partner the
-        engine ever classified in the company too (to clear those that lost
-        their invoices).  Values are cast in SQL, so they arrive typed.
+        Values are cast in SQL, so they arrive typed.
         """
         Partner = self.env["res.partner"]
         names = self._stored_field_names()
-        Partner.flush_model([*names, "segment_classified_on"])
+        Partner.flush_model(names)
         key = str(company.id)
         casts = {
             "boolean": "boolean",
@@ -302,20 +415,29 @@ class PartnerSegmentEngine(models.AbstractModel):
             value = SQL("(%s ->> %s)", SQL.identifier(name), key)
             return SQL("%s::%s", value, SQL(cast)) if cast else value
 
-        where = SQL("id = ANY(%s)", list(partner_ids))
-        if classified:
-            where = SQL("(%s OR segment_classified_on ? %s)", where, key)
         self.env.cr.execute(
             SQL(
-                "SELECT id, %s FROM res_partner WHERE %s",
+                "SELECT id, %s FROM res_partner WHERE id = ANY(%s)",
                 SQL(", ").join(column(name) for name in names),
-                where,
+                list(partner_ids),
             )
         )
         return {
             row[0]: dict(zip(names, row[1:], strict=True))
             for row in self.env.cr.fetchall()
         }
+
+    @api.model
+    def _classified_partner_ids(self, company):
+        """Partners the engine ever classified in ``company``."""
+        self.env["res.partner"].flush_model(["segment_classified_on"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM res_partner WHERE segment_classified_on ? %s",
+                str(company.id),
+            )
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
 
     @api.model
     def _touched_partner_ids(self, company, since):
@@ -344,17 +466,54 @@ class PartnerSegmentEngine(models.AbstractModel):
 
     # ------------------------------------------------------------ writing
     @api.model
-    def _write_batch(
-        self, company, partner_ids, aggregates, classes, stored, as_of, source
-    ):
-        """Write what changed for ``partner_ids``; log history; trigger follow-ups."""
+    def _write_batch(self, company, partner_ids, aggregates, classes, as_of, source):
+        """Write what changed for ``partner_ids``; log history; trigger follow-ups.
+
+        The stored values are read here, batch by batch; the partners to write
+        are then locked and read again, so that a lock or a manual value set
+        while the run goes is seen by the batch that writes it.
+        """
+        stored = self._read_stored(company, partner_ids)
+        rows, _changes = self._get_batch_changes(
+            partner_ids, aggregates, classes, stored
+        )
+        if not rows:
+            return 0
+        changed_ids = [row[0] for row in rows]
+        self._lock_partner_rows(changed_ids)
+        stored = self._read_stored(company, changed_ids)
+        rows, changes = self._get_batch_changes(
+            changed_ids, aggregates, classes, stored
+        )
+        if not rows:
+            return 0
+        dimensions = self.env["res.partner"]._segment_written_dimensions()
+        self._store_rows(company, rows, dimensions, as_of)
+        # a customer's first class in a dimension is not a move between classes
+        self.env["partner.segment.history"].sudo()._log_changes(
+            [(pid, company.id, dim, old, new) for pid, dim, old, new in changes if old],
+            source,
+            date=as_of,
+        )
+        self.env["partner.segment.followup.rule"].sudo()._apply_to_changes(
+            company, changes
+        )
+        return len(rows)
+
+    @api.model
+    def _get_batch_changes(self, partner_ids, aggregates, classes, stored):
+        """What to write: (rows, changes).
+
+        ``rows``: one per changed partner, id, inputs, then (computed,
+        effective) per dimension; ``changes``: (partner id, dimension, old,
+        new) of effective values.  A locked dimension keeps its value.
+        """
         Partner = self.env["res.partner"]
         dimensions = Partner._segment_written_dimensions()
         names = {d: Partner._segment_field_names(d) for d in dimensions}
         empty_classes = dict.fromkeys(dimensions)
         no_aggregates = Aggregates()
-        rows = []  # one per changed partner: id, inputs, then (computed, effective) per dimension
-        changes = []  # (partner id, dimension, old, new) of effective values
+        rows, changes = [], []
         for pid in partner_ids:
             old = stored.get(pid) or {}
             new_classes = classes.get(pid, empty_classes)
@@ -377,19 +536,19 @@ class PartnerSegmentEngine(models.AbstractModel):
                 class_values += [value, effective]
             if changed:
                 rows.append((pid, *inputs, *class_values))
-        if not rows:
-            return 0
-        self._store_rows(company, rows, dimensions, as_of)
-        # a customer's first class in a dimension is not a move between classes
-        self.env["partner.segment.history"].sudo()._log_changes(
-            [(pid, company.id, dim, old, new) for pid, dim, old, new in changes if old],
-            source,
-            date=as_of,
+        return rows, changes
+
+    @api.model
+    def _lock_partner_rows(self, partner_ids):
+        """Lock the partners a batch writes until it commits (users' changes wait)."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM res_partner WHERE id = ANY(%s) ORDER BY id "
+                "FOR NO KEY UPDATE",
+                partner_ids,
+            ),
+            log_exceptions=False,  # a concurrent change is retried, not an error
         )
-        self.env["partner.segment.followup.rule"].sudo()._apply_to_changes(
-            company, changes
-        )
-        return len(rows)
 
     @api.model
     def _store_rows(self, company, rows, dimensions, as_of):
@@ -399,28 +558,50 @@ class PartnerSegmentEngine(models.AbstractModel):
         partner would be one UPDATE per field (it merges each record's dict in
         Python); grouping by value would still rewrite each partner row once per
         field.  One UPDATE joined with the batch's arrays rewrites each changed
-        partner once.  The fields have no stored dependents, no tracking in this
-        path (the engine logs its own history), and the cache is invalidated.
+        partner once.  Whether a dimension is locked is decided by the row as
+        the UPDATE writes it, never by what was read before: a locked
+        dimension keeps its effective value.  ``write_date``/``write_uid`` are
+        set as by a write, and the cache of these fields and of what depends on
+        them is invalidated (stored dependents are marked to recompute).  No
+        tracking in this path: the engine logs its own history.
         """
         Partner = self.env["res.partner"]
+        sql_types = {"float": "float", "integer": "int", "date": "date"}
         columns = [("id", "int")]
         columns += [
-            (
-                fname,
-                "float"
-                if Partner._fields[fname].type == "float"
-                else "int"
-                if Partner._fields[fname].type == "integer"
-                else "date",
-            )
+            (fname, sql_types[Partner._fields[fname].type])
             for fname in INPUT_FIELDS.values()
         ]
+        effective = {}  # effective field -> its lock field
         for dimension in dimensions:
-            computed = Partner._segment_field_names(dimension)[0]
+            computed, _manual, locked = Partner._segment_field_names(dimension)
             columns += [(computed, "varchar"), (dimension, "varchar")]
+            effective[dimension] = locked
         fnames = [name for name, _type in columns[1:]]
-        Partner.flush_model([*fnames, "segment_classified_on"])
+        Partner.flush_model([*fnames, *effective.values(), "segment_classified_on"])
         key = str(company.id)
+
+        def merged(name):
+            return SQL(
+                "COALESCE(p.%s, '{}'::jsonb) || jsonb_build_object(%s, v.%s)",
+                SQL.identifier(name),
+                key,
+                SQL.identifier(name),
+            )
+
+        def setter(name):
+            if name not in effective:
+                return SQL("%s = %s", SQL.identifier(name), merged(name))
+            return SQL(
+                "%s = CASE WHEN COALESCE((p.%s ->> %s)::boolean, FALSE) THEN p.%s "
+                "ELSE %s END",
+                SQL.identifier(name),
+                SQL.identifier(effective[name]),
+                key,
+                SQL.identifier(name),
+                merged(name),
+            )
+
         arrays = list(zip(*rows, strict=True))
         self.env.cr.execute(
             SQL(
@@ -428,30 +609,29 @@ class PartnerSegmentEngine(models.AbstractModel):
                 UPDATE res_partner p
                    SET %(setters)s,
                        segment_classified_on = COALESCE(p.segment_classified_on, '{}'::jsonb)
-                                               || jsonb_build_object(%(key)s, %(as_of)s::date)
+                                               || jsonb_build_object(%(key)s, %(as_of)s::date),
+                       write_date = %(now)s,
+                       write_uid = %(uid)s
                   FROM unnest(%(arrays)s) AS v(%(names)s)
                  WHERE p.id = v.id
                 """,
-                setters=SQL(", ").join(
-                    SQL(
-                        "%s = COALESCE(p.%s, '{}'::jsonb) || jsonb_build_object(%s, v.%s)",
-                        SQL.identifier(name),
-                        SQL.identifier(name),
-                        key,
-                        SQL.identifier(name),
-                    )
-                    for name in fnames
-                ),
+                setters=SQL(", ").join(setter(name) for name in fnames),
                 key=key,
                 as_of=as_of,
+                now=self.env.cr.now(),
+                uid=self.env.uid,
                 arrays=SQL(", ").join(
                     SQL("%s::%s[]", list(values), SQL(sql_type))
                     for values, (_name, sql_type) in zip(arrays, columns, strict=True)
                 ),
                 names=SQL(", ").join(SQL.identifier(name) for name, _type in columns),
-            )
+            ),
+            log_exceptions=False,  # a concurrent change is retried, not an error
         )
-        Partner.invalidate_model([*fnames, "segment_classified_on"])
+        partners = Partner.browse(arrays[0])
+        written = [*fnames, "segment_classified_on", "write_date", "write_uid"]
+        partners.invalidate_recordset(written)
+        partners.modified(written)
 
     # ------------------------------------------------------------ helpers
     @api.model
@@ -470,7 +650,7 @@ class PartnerSegmentEngine(models.AbstractModel):
             )
         )
         if not self.env.cr.fetchone()[0]:
-            raise UserError(
+            raise CompanyBusy(
                 self.env._(
                     "The customers of %(company)s are being classified right now; "
                     "try again in a few minutes.",

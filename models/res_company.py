@@ -86,6 +86,17 @@ class ResCompany(models.Model):
                     )
                 ) from error
 
+    def write(self, vals):
+        main = self.env["res.company"]._get_main_company()
+        home_country = main.country_id
+        result = super().write(vals)
+        if main in self and main.country_id != home_country:
+            # shared partners take their home country from the main company
+            self.env["res.partner"].with_context(active_test=False).search(
+                [("company_id", "=", False), ("country_id", "!=", False)]
+            )._segment_recompute(["region_id_computed"])
+        return result
+
     def _get_segment_rules(self):
         """The thresholds of this company as the plain-Python engine takes them."""
         self.ensure_one()

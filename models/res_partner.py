@@ -86,13 +86,24 @@ class ResPartner(models.Model):
     annual_revenue = fields.Monetary(
         tracking=True,
         groups=INTERNAL_GROUPS,
-        help="Operating revenue of the last year (营业收入), in company currency. "
+        currency_field="segment_currency_id",
+        help="Operating revenue of the last year (营业收入), in the currency of the "
+        "partner's company (of the main company for a shared partner). "
         "Zero counts as not entered.",
     )
     total_assets = fields.Monetary(
         tracking=True,
         groups=INTERNAL_GROUPS,
-        help="Total assets (资产总额), in company currency. Zero counts as not entered.",
+        currency_field="segment_currency_id",
+        help="Total assets (资产总额), in the currency of the partner's company (of "
+        "the main company for a shared partner). Zero counts as not entered.",
+    )
+    segment_currency_id = fields.Many2one(
+        "res.currency",
+        string="Scale Currency",
+        compute="_compute_segment_currency_id",
+        help="Currency of the revenue and assets: the partner's company's, or the "
+        "main company's for a partner shared by all companies.",
     )
 
     # Scale: computed, effective (manual when locked) and lock
@@ -260,6 +271,11 @@ class ResPartner(models.Model):
     )
 
     # ------------------------------------------------------------ computes
+    @api.depends("company_id")
+    def _compute_segment_currency_id(self):
+        for partner in self:
+            partner.segment_currency_id = partner._segment_home_company().currency_id
+
     @api.depends(
         "employee_count",
         "annual_revenue",
@@ -271,7 +287,7 @@ class ResPartner(models.Model):
     )
     def _compute_scale_class_computed(self):
         cny = self.env.ref("base.CNY")
-        today = fields.Date.context_today(self)
+        today = fields.Date.today()  # not the user's day: the same for everyone
         rules = {}  # industry -> the engine's rule, read once per industry
         for partner in self:
             industry = partner.industry_id
@@ -282,8 +298,8 @@ class ResPartner(models.Model):
             if not partner._is_segment_entity() or not rule:
                 partner.scale_class_computed = False
                 continue
-            company = partner.company_id or self.env.company
-            currency = partner.currency_id or company.currency_id
+            company = partner._segment_home_company()
+            currency = company.currency_id
 
             def to_cny(amount, currency=currency, company=company):
                 if not amount or currency == cny:
@@ -319,7 +335,7 @@ class ResPartner(models.Model):
         for partner in self:
             region = self.env["partner.region"]
             if partner._is_segment_entity() and partner.country_id:
-                home = (partner.company_id or self.env.company).country_id
+                home = partner._segment_home_company().country_id
                 region = by_country.get(partner.country_id.id) or by_state.get(
                     partner.state_id.id
                 )
@@ -545,6 +561,16 @@ class ResPartner(models.Model):
         """Classification lives on the commercial partner, not on its contacts."""
         self.ensure_one()
         return self.is_company or not self.parent_id
+
+    def _segment_home_company(self):
+        """The company whose country and currency the scale and region read.
+
+        The partner's company, or the main company for a partner shared by all
+        companies: never the current user's company, so that a customer's scale
+        and region are the same whoever edits it.
+        """
+        self.ensure_one()
+        return self.company_id.sudo() or self.env["res.company"]._get_main_company()
 
     def _requires_uscc(self):
         self.ensure_one()

@@ -3,11 +3,12 @@ from unittest.mock import patch
 
 from odoo import Command, sql_db
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import SegmentCase
 
 AS_OF = date(2026, 6, 30)
+ENGINE_LOGGER = "odoo.addons.partner_segment.models.partner_segment_engine"
 
 
 class ClassificationCase(SegmentCase):
@@ -313,6 +314,63 @@ class TestReclassify(ClassificationCase):
         self.engine._reclassify_incremental(self.env.company, as_of=AS_OF)
         self.assertEqual(self.small.value_tier, "high")
 
+    def test_cron_reads_aggregates_once_and_writes_touched_customers_first(self):
+        engine_class = type(self.engine)
+        read, batches = [], []
+        read_aggregates, write_batch = (
+            engine_class._read_aggregates,
+            engine_class._write_batch,
+        )
+
+        def counting_read(engine, *args):
+            read.append(args[0])
+            return read_aggregates(engine, *args)
+
+        def recording_write(engine, *args):
+            batches.append(set(args[1]))
+            return write_batch(engine, *args)
+
+        self.reclassify()
+        self.env.company.segment_last_run = "2000-01-01 00:00:00"
+        self.invoices([(self.small, 1, 500)])
+        self.env.flush_all()
+        # every invoice was written in this test's transaction: age the others
+        self.env.cr.execute(
+            "UPDATE account_move SET write_date = '1999-01-01' "
+            "WHERE commercial_partner_id != %s",
+            [self.small.id],
+        )
+        with (
+            patch.object(engine_class, "_read_aggregates", counting_read),
+            patch.object(engine_class, "_write_batch", recording_write),
+        ):
+            self.engine.with_context(segment_batch_size=1)._cron_reclassify_company(
+                self.env.company
+            )
+        self.assertEqual(read, [self.env.company])
+        self.assertEqual(batches[0], {self.small.id})
+        self.assertGreaterEqual(len(batches), 4)
+
+    def test_engine_write_is_a_write_and_refreshes_dependents(self):
+        self.reclassify()
+        manager = self.segment_manager
+        self.small.with_user(manager).value_tier = "low"  # its class, now locked
+        self.assertFalse(self.small.segment_override_differs)  # read: in the cache
+        self.invoices([(self.small, 1, 20000)])  # the rules now say high
+        reclassifier = new_test_user(
+            self.env,
+            login="segment_manager_2",
+            groups="base.group_user,partner_segment.partner_segment_group_manager",
+        )
+        self.engine.with_user(reclassifier)._reclassify(
+            self.env.company, partners=self.small, as_of=AS_OF
+        )
+        self.assertEqual(
+            (self.small.value_tier, self.small.value_tier_computed), ("low", "high")
+        )
+        self.assertTrue(self.small.segment_override_differs)
+        self.assertEqual(self.small.write_uid, reclassifier)
+
     def test_reclassify_button_needs_a_manager(self):
         with self.assertRaises(AccessError):
             self.small.with_user(self.segment_user).action_segment_reclassify()
@@ -400,6 +458,35 @@ class TestMultiCompany(ClassificationCase):
                 for i in range(12)
             ]
         ).action_post()
+
+    def test_a_failing_company_does_not_stop_the_others(self):
+        # company B's settings broken behind the ORM's back: its run fails
+        self.env.cr.execute(
+            "UPDATE res_company SET segment_freq_medium = 99 WHERE id = %s",
+            [self.company_b.id],
+        )
+        self.company_b.invalidate_recordset(["segment_freq_medium"])
+        cron = self.env.ref("partner_segment.ir_cron_reclassify")
+        cron, progress = cron._add_progress()
+        # no assertRaises: its savepoint would undo the company that succeeded
+        error = None
+        with self.assertLogs(ENGINE_LOGGER, level="ERROR") as logs:
+            try:
+                self.engine.with_context(
+                    ir_cron_progress_id=progress.id
+                )._cron_reclassify()
+            except UserError as raised:
+                error = raised
+        self.assertIn("第二公司", str(error))
+        self.assertIn("第二公司", logs.output[0])
+        self.assertIn("ValueError", logs.output[0])  # the cause, with its traceback
+        self.assertEqual(self.customer.with_company(self.env.company).value_tier, "low")
+        self.assertFalse(self.customer.with_company(self.company_b).value_tier)
+        self.assertFalse(self.company_b.segment_last_run)
+        # nothing left to do: ir.cron counts the raised error as a failure (and
+        # deactivates a job that keeps failing) instead of running it again
+        self.assertEqual(progress.remaining, 0)
+        self.assertGreaterEqual(progress.done, 1)
 
     def test_each_company_classifies_from_its_own_invoices(self):
         self.engine._reclassify(self.env.company, as_of=AS_OF)
