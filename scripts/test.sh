@@ -5,7 +5,6 @@ set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 require_setup
 
-TMPL=partner_segment_tmpl
 DB="partner_segment_test_$$"
 LOG="$BUILD/test-$DB.log"
 TAGS="${TEST_TAGS:-/partner_segment}"
