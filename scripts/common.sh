@@ -7,7 +7,13 @@ CONF="$BUILD/odoo.conf"
 # together for every clone (CI clones afresh on the same machine).
 DATA_DIR="${ODOO_DATA_DIR:-$HOME/.local/share/partner_segment}"
 ODOO_SRC="${ODOO_SRC:-$HOME/.cache/odoo/18.0}"
-ODOO_PY=("$VENV/bin/python" "$ODOO_SRC/odoo-bin")
+# One template database per Odoo source, so that runs against two sources
+# (CI tests the oldest and the newest 18.0 it has) do not rebuild each other's.
+TMPL="partner_segment_tmpl_$(printf '%s' "$ODOO_SRC" | sha1sum | cut -c1-8)"
+# odoo-bin in a git checkout; setup/odoo in Odoo's source distribution
+ODOO_SCRIPT="$ODOO_SRC/odoo-bin"
+[ -f "$ODOO_SCRIPT" ] || ODOO_SCRIPT="$ODOO_SRC/setup/odoo"
+ODOO_PY=("$VENV/bin/python" "$ODOO_SCRIPT")
 ODOO_BIN=("${ODOO_PY[@]}" -c "$CONF")
 export PGHOST=127.0.0.1 PGPORT=5432 PGUSER="$(id -un)"
 if ! psql -d postgres -tAc 'select 1' >/dev/null 2>&1; then export PGPASSWORD="$PGUSER"; fi
@@ -51,7 +57,7 @@ ensure_template() {
     # one builder at a time: parallel runs wait, then find it built
     exec 9>"$DATA_DIR/$tmpl.lock"
     flock 9
-    key="$( { cat "$ODOO_SRC/odoo/release.py"; python3 -c "import ast,sys; print(ast.literal_eval(open(sys.argv[1]).read())['depends'])" "$ROOT/__manifest__.py"; } | sha1sum | cut -c1-12)-$demo"
+    key="$( { echo "$ODOO_SRC"; cat "$ODOO_SRC/odoo/release.py"; python3 -c "import ast,sys; print(ast.literal_eval(open(sys.argv[1]).read())['depends'])" "$ROOT/__manifest__.py"; } | sha1sum | cut -c1-12)-$demo"
     if db_exists "$tmpl" && [ -d "$DATA_DIR/filestore/$tmpl" ] && [ "$(psql -d postgres -tAc "select shobj_description(oid, 'pg_database') from pg_database where datname='$tmpl'")" = "$key" ]; then
         flock -u 9; return 0
     fi

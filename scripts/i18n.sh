@@ -4,7 +4,6 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 require_setup
-TMPL=partner_segment_tmpl
 DB="partner_segment_i18n_$$"
 ensure_template "$TMPL" nodemo
 copy_template "$TMPL" "$DB"

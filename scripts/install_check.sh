@@ -32,14 +32,13 @@ if "$PLAIN/bin/python" -c "import packaging" 2>/dev/null; then
     exit 1
 fi
 
-TMPL=partner_segment_tmpl
 DB="partner_segment_install_$$"
 LOG="$BUILD/install-check.log"
 ensure_template "$TMPL" nodemo
 copy_template "$TMPL" "$DB"
 trap 'drop_db "$DB"' EXIT
 echo "== installing partner_segment into $DB with $PLAIN"
-"$PLAIN/bin/python" "$ODOO_SRC/odoo-bin" -c "$CONF" -d "$DB" -i partner_segment \
+"$PLAIN/bin/python" "$ODOO_SCRIPT" -c "$CONF" -d "$DB" -i partner_segment \
     --stop-after-init --no-http --log-level=warn >"$LOG" 2>&1 || true
 state="$(psql -d "$DB" -tAc "select state from ir_module_module where name = 'partner_segment'")"
 if [ "$state" != "installed" ] || grep -q " ERROR \| CRITICAL " "$LOG"; then

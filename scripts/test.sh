@@ -8,7 +8,6 @@ set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 require_setup
 
-TMPL=partner_segment_tmpl
 DB="partner_segment_test_$$"
 LOG="$BUILD/test-$DB.log"
 CORE_LOG="$BUILD/test-$DB-core.log"
