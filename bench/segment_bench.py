@@ -65,8 +65,8 @@ def build_database(db):
         f"== creating {db} from the template and installing partner_segment", flush=True
     )
     sh(
-        "require_setup; ensure_template partner_segment_tmpl nodemo && "
-        f"copy_template partner_segment_tmpl {db} && "
+        'require_setup; ensure_template "$TMPL" nodemo && '
+        f'copy_template "$TMPL" {db} && '
         f'"${{ODOO_BIN[@]}}" -d {db} -i partner_segment --without-demo=all '
         "--stop-after-init --no-http --log-level=warn"
     )
