@@ -332,38 +332,53 @@ class AccountMove(models.Model):
         return super()._post(soft=soft)
 
     def _reconcile_reversed_moves(self, reverse_moves, move_reverse_cancel):
-        """Reconcile each reverse move with its own reversed entry, all in one
-        reconciliation plan.
+        """Reconcile each reverse move with its own reversed entry, in two
+        reconciliation plans for the whole batch.
 
         ``_post`` calls this on ``reverse_moves.reversed_entry_id``, where an
         invoice appears once however many of the posted moves reverse it, and
         core pairs the two recordsets by position: posting two red invoices of
         one invoice together paired the second with the next invoice. Here each
         reversed entry is grouped with all its reverse moves, and the groups are
-        reconciled by one ``_reconcile_plan`` (one sync of all the moves, instead
+        reconciled by ``_reconcile_plan`` (two syncs of all the moves, instead
         of one per pair: a batch of red invoices posts in a fraction of the
-        time)."""
+        time), in core's order: receivable and payable first (Odoo 18.0 since
+        2025 skips what that first step reconciled)."""
         reversed_entries = reverse_moves.reversed_entry_id
         if reversed_entries != self or not all(
             move.reversed_entry_id for move in reverse_moves
         ):
             return super()._reconcile_reversed_moves(reverse_moves, move_reverse_cancel)
-        plan = []
+        # as core: receivable and payable first; then the other accounts whose
+        # lines that first step left open (a cash-basis tax's transition lines
+        # are reconciled by their CABA entries, not with each other)
+        first, then = [], []
         for move, reverses in reverse_moves.grouped("reversed_entry_id").items():
             lines = (move.line_ids | reverses.line_ids).filtered(
                 lambda line: not line.reconciled
             )
             groups = lines.grouped(lambda line: (line.account_id, line.currency_id))
             for (account, _currency), group in groups.items():
-                if account.reconcile or account.account_type in (
+                if account.account_type in ("asset_receivable", "liability_payable"):
+                    first.append(group)
+                elif account.reconcile or account.account_type in (
                     "asset_cash",
                     "liability_credit_card",
                 ):
-                    plan.append(group)
-        if plan:
-            self.env["account.move.line"].with_context(
-                move_reverse_cancel=move_reverse_cancel
-            )._reconcile_plan(plan)
+                    then.append(group)
+        lines = self.env["account.move.line"].with_context(
+            move_reverse_cancel=move_reverse_cancel
+        )
+        if first:
+            lines._reconcile_plan(first)
+        then = [
+            group
+            for group in then
+            if group.account_id.account_type in ("asset_cash", "liability_credit_card")
+            or not any(group.mapped("reconciled"))
+        ]
+        if then:
+            lines._reconcile_plan(then)
         return reverse_moves
 
     def action_open_red_invoice_wizard(self):
