@@ -497,12 +497,14 @@ class AccountMove(models.Model):
         """Lock the rows of these invoices until the end of the transaction.
         The row is rewritten, not only locked: under Odoo's repeatable-read
         isolation only an update makes a concurrent transaction that started
-        earlier fail when it reaches the same rows."""
+        earlier fail when it reaches the same rows.  That failure is expected
+        (Odoo retries the request), so it is not logged as a bad query."""
         self.env.cr.execute(
             SQL(
                 "UPDATE account_move SET write_date = write_date WHERE id = ANY(%s)",
                 sorted(self.ids),
-            )
+            ),
+            log_exceptions=False,
         )
 
     def _get_red_reversible_lines(self):
