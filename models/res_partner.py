@@ -241,6 +241,13 @@ class ResPartner(models.Model):
         groups=MONEY_GROUPS,
         digits="Account",
     )
+    segment_company_currency_id = fields.Many2one(
+        "res.currency",
+        string="Segment Currency",
+        compute="_compute_segment_company_currency_id",
+        help="Currency of the window revenue and overdue amount: the current "
+        "company's, in which the classification counts them.",
+    )
     segment_classified_on = fields.Date(
         "Classified On", company_dependent=True, copy=False, groups=INTERNAL_GROUPS
     )
@@ -275,6 +282,10 @@ class ResPartner(models.Model):
     def _compute_segment_currency_id(self):
         for partner in self:
             partner.segment_currency_id = partner._segment_home_company().currency_id
+
+    @api.depends_context("company")
+    def _compute_segment_company_currency_id(self):
+        self.segment_company_currency_id = self.env.company.currency_id
 
     @api.depends(
         "employee_count",
