@@ -232,7 +232,7 @@ class TestWhoSeesWhat(SegmentCase):
         shown = ["scale_class", "industry_id", "region_id"]
         behaviour = ["credit_grade", "value_tier", "frequency_class"]
         for user, visible, hidden in (
-            (self.portal, [], shown + behaviour),
+            (self.portal, [], ["scale_class", "region_id", *behaviour]),
             (self.employee, shown, []),
             (self.segment_user, shown + behaviour, []),
         ):
