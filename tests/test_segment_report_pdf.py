@@ -51,6 +51,16 @@ class PdfTextMixin:
         for label in labels:
             self.assertIn(label, text, f"{label!r} not in the PDF text:\n{text}")
 
+    def assertLetterhead(self, text, page_label):
+        """Without the patched Qt, the company's letterhead is in the page body and
+        each page is numbered afterwards (the layout's header is not printed)."""
+        if not self.env["ir.actions.report"]._segment_letterhead_in_body():
+            return
+        first_line = next(line for line in text.splitlines() if line.strip())
+        self.assertIn(self.env.company.name, first_line)
+        # (pdftotext drops the spaces of the stamped page numbers)
+        self.assertIn(page_label.replace(" ", ""), text.replace(" ", ""))
+
     def activate_chinese(self):
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"]._load_module_terms(["partner_segment"], ["zh_CN"])
@@ -69,6 +79,7 @@ class TestSegmentReportPdf(PdfTextMixin, SegmentReportCase, HttpCase):
         self.assertIn("60.0 %", text)  # top 10 % of the customers
         self.assertIn("High Value", text)
         self.assertIn("10,000.00", text)
+        self.assertLetterhead(text, "Page 1 of ")
 
     def test_distribution_pdf_in_chinese(self):
         self.activate_chinese()
@@ -79,6 +90,7 @@ class TestSegmentReportPdf(PdfTextMixin, SegmentReportCase, HttpCase):
         self.assertLabels(
             ("客户分类统计报表", "客户群体", "大客户（高价值）", "客户", "高价值"), text
         )
+        self.assertLetterhead(text, "第 1 页 / 共 ")
 
     def test_profile_pdf(self):
         text = self.pdf_text(
