@@ -121,6 +121,17 @@ class PartnerSegmentOverview(models.Model):
                 else not_classified
             )
 
+    def _read_group_orderby(self, order, groupby_terms, query):
+        """The kanban's dimension columns in the overview's order (value tier
+        first), not in the alphabetical order of their keys."""
+        ranked = dict(groupby_terms)
+        if "dimension" in ranked:
+            keys = [dimension for dimension, _fname in OVERVIEW_DIMENSIONS]
+            ranked["dimension"] = SQL(
+                "array_position(%s::text[], (%s)::text)", keys, ranked["dimension"]
+            )
+        return super()._read_group_orderby(order, ranked, query)
+
     @api.depends("customer_count")
     def _compute_customer_count_label(self):
         for row in self:

@@ -281,6 +281,30 @@ class TestSegmentReports(SegmentReportCase):
         )
         self.assertEqual(sum(industry.mapped("customer_count")), 10)
 
+    def test_overview_columns_follow_the_dimensions(self):
+        groups = (
+            self.env["partner.segment.overview"]
+            .with_user(self.segment_user)
+            .web_read_group(
+                [("company_id", "=", self.env.company.id)], ["id:count"], ["dimension"]
+            )["groups"]
+        )
+        order = [
+            "value_tier",
+            "frequency_class",
+            "quadrant",
+            "credit_grade",
+            "rfm_class",
+            "lifecycle",
+            "scale_class",
+            "region_id",
+            "industry",
+        ]
+        dimensions = [g["dimension"] for g in groups]
+        self.assertEqual(dimensions, sorted(dimensions, key=order.index))
+        self.assertEqual(dimensions[:2], ["value_tier", "frequency_class"])
+        self.assertIn("industry", dimensions)
+
     def test_overview_counts_are_pluralised(self):
         Overview = self.env["partner.segment.overview"].with_user(self.segment_user)
         rows = Overview.search(
