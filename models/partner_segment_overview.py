@@ -64,6 +64,11 @@ class PartnerSegmentOverview(models.Model):
     customer_count = fields.Integer(
         "Customers", readonly=True, depends_context=READER_CONTEXT
     )
+    customer_count_label = fields.Char(
+        "Customers Label",
+        compute="_compute_customer_count_label",
+        depends_context=(*READER_CONTEXT, "lang"),
+    )
     revenue = fields.Monetary(
         "Window Revenue",
         readonly=True,
@@ -115,6 +120,27 @@ class PartnerSegmentOverview(models.Model):
                 if row.class_key
                 else not_classified
             )
+
+    def _read_group_orderby(self, order, groupby_terms, query):
+        """The kanban's dimension columns in the overview's order (value tier
+        first), not in the alphabetical order of their keys."""
+        ranked = dict(groupby_terms)
+        if "dimension" in ranked:
+            keys = [dimension for dimension, _fname in OVERVIEW_DIMENSIONS]
+            ranked["dimension"] = SQL(
+                "array_position(%s::text[], (%s)::text)", keys, ranked["dimension"]
+            )
+        return super()._read_group_orderby(order, ranked, query)
+
+    @api.depends("customer_count")
+    def _compute_customer_count_label(self):
+        for row in self:
+            if row.customer_count == 1:
+                row.customer_count_label = self.env._("1 customer")
+            else:
+                row.customer_count_label = self.env._(
+                    "%(count)s customers", count=row.customer_count
+                )
 
     def action_open_customers(self):
         """The customers of this card's class, in the current company."""

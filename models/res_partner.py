@@ -241,6 +241,13 @@ class ResPartner(models.Model):
         groups=MONEY_GROUPS,
         digits="Account",
     )
+    segment_company_currency_id = fields.Many2one(
+        "res.currency",
+        string="Segment Currency",
+        compute="_compute_segment_company_currency_id",
+        help="Currency of the window revenue and overdue amount: the current "
+        "company's, in which the classification counts them.",
+    )
     segment_classified_on = fields.Date(
         "Classified On", company_dependent=True, copy=False, groups=INTERNAL_GROUPS
     )
@@ -275,6 +282,10 @@ class ResPartner(models.Model):
     def _compute_segment_currency_id(self):
         for partner in self:
             partner.segment_currency_id = partner._segment_home_company().currency_id
+
+    @api.depends_context("company")
+    def _compute_segment_company_currency_id(self):
+        self.segment_company_currency_id = self.env.company.currency_id
 
     @api.depends(
         "employee_count",
@@ -490,6 +501,28 @@ class ResPartner(models.Model):
         )
         return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
 
+    def _read_group_orderby(self, order, groupby_terms, query):
+        """Groups of a class dimension come in the order of its classes (大型 before
+        微型, AAA before C), not in the alphabetical order of their keys."""
+        ranked = dict(groupby_terms)
+        ordered = self._segment_class_ordered_fields()
+        for spec, sql_expr in groupby_terms.items():
+            if spec in ordered:
+                ranked[spec] = self._segment_class_rank_sql(spec, sql_expr)
+        return super()._read_group_orderby(order, ranked, query)
+
+    def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
+        """Sorting a list by a class column follows the order of the classes too."""
+        if field_name in self._segment_class_ordered_fields():
+            sql_expr = self._field_to_sql(alias, field_name, query)
+            return SQL(
+                "%s %s %s",
+                self._segment_class_rank_sql(field_name, sql_expr),
+                direction,
+                nulls,
+            )
+        return super()._order_field_to_sql(alias, field_name, direction, nulls, query)
+
     # ------------------------------------------------------------ actions
     def action_segment_reclassify(self):
         """Reclassify these customers now, in the current company."""
@@ -521,6 +554,25 @@ class ResPartner(models.Model):
         fields and extending this list.
         """
         return ["scale_class", "region_id", *BEHAVIOUR_DIMENSIONS]
+
+    @api.model
+    def _segment_class_ordered_fields(self):
+        """Selection fields of the dimensions (effective, computed and manual) that
+        group and sort by the position of their classes."""
+        names = set()
+        for dimension in self._segment_dimensions():
+            computed, manual, _locked = self._segment_field_names(dimension)
+            for fname in (dimension, computed, manual):
+                field = self._fields.get(fname)
+                if field is not None and field.type == "selection":
+                    names.add(fname)
+        return names
+
+    @api.model
+    def _segment_class_rank_sql(self, fname, sql_expr):
+        """SQL: the position of the value in the field's selection (NULL if empty)."""
+        keys = self._fields[fname].get_values(self.env)
+        return SQL("array_position(%s::text[], (%s)::text)", keys, sql_expr)
 
     @api.model
     def _segment_field_names(self, dimension):

@@ -24,7 +24,7 @@ need_pkgs=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 for p in build-essential python3-dev python3-venv libpq-dev libxml2-dev libxslt1-dev \
          libldap2-dev libsasl2-dev libjpeg-dev zlib1g-dev git \
-         wkhtmltopdf poppler-utils fonts-noto-cjk chromium postgresql-client; do
+         wkhtmltopdf poppler-utils fonts-noto-cjk fonts-wqy-microhei chromium postgresql-client; do
     have_pkg "$p" || need_pkgs+=("$p")
 done
 pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || pg_isready -q 2>/dev/null; }

@@ -227,6 +227,35 @@ class TestWhoSeesWhat(SegmentCase):
                     set(result["models"]["res.partner"]["fields"]) & set(hidden)
                 )
 
+    def test_segment_list_and_badges_load_for_every_user(self):
+        list_view = self.env.ref("partner_segment.res_partner_segment_view_list")
+        shown = ["scale_class", "industry_id", "region_id"]
+        behaviour = ["credit_grade", "value_tier", "frequency_class"]
+        for user, visible, hidden in (
+            (self.portal, [], ["scale_class", "region_id", *behaviour]),
+            (self.employee, shown, []),
+            (self.segment_user, shown + behaviour, []),
+        ):
+            with self.subTest(user=user.login):
+                result = self.Partner.with_user(user).get_views(
+                    [[list_view.id, "list"], [False, "form"]]
+                )
+                arch = result["views"]["list"]["arch"]
+                form = result["views"]["form"]["arch"]
+                self.assertEqual(
+                    'name="segment_badges"' in form, user != self.portal, form
+                )
+                for fname in visible:
+                    self.assertRegex(arch, f'name="{fname}"[^>]*optional="show"')
+                for fname in hidden:
+                    self.assertNotIn(f'name="{fname}"', arch)
+        # the behaviour classes are badges for Customer Segments users only
+        form = self.Partner.with_user(self.employee).get_views([[False, "form"]])
+        badges = form["views"]["form"]["arch"].split('name="segment_badges"')[1]
+        badges = badges.split("</div>")[0]
+        self.assertIn('name="scale_class"', badges)
+        self.assertNotIn('name="credit_grade"', badges)
+
 
 @tagged("post_install", "-at_install")
 class TestAggregatesObeyRecordRules(SegmentReportCase):

@@ -281,6 +281,51 @@ class TestSegmentReports(SegmentReportCase):
         )
         self.assertEqual(sum(industry.mapped("customer_count")), 10)
 
+    def test_overview_columns_follow_the_dimensions(self):
+        groups = (
+            self.env["partner.segment.overview"]
+            .with_user(self.segment_user)
+            .web_read_group(
+                [("company_id", "=", self.env.company.id)], ["id:count"], ["dimension"]
+            )["groups"]
+        )
+        order = [
+            "value_tier",
+            "frequency_class",
+            "quadrant",
+            "credit_grade",
+            "rfm_class",
+            "lifecycle",
+            "scale_class",
+            "region_id",
+            "industry",
+        ]
+        dimensions = [g["dimension"] for g in groups]
+        self.assertEqual(dimensions, sorted(dimensions, key=order.index))
+        self.assertEqual(dimensions[:2], ["value_tier", "frequency_class"])
+        self.assertIn("industry", dimensions)
+
+    def test_overview_counts_are_pluralised(self):
+        Overview = self.env["partner.segment.overview"].with_user(self.segment_user)
+        rows = Overview.search(
+            [("company_id", "=", self.env.company.id), ("dimension", "=", "industry")]
+        )
+        one = rows.filtered(lambda r: r.customer_count == 1)
+        many = rows.filtered(lambda r: r.customer_count == 9)
+        self.assertEqual(one.customer_count_label, "1 customer")
+        self.assertEqual(many.customer_count_label, "9 customers")
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["partner_segment"], ["zh_CN"])
+        rows = rows.with_context(lang="zh_CN")
+        self.assertEqual(
+            rows.filtered(lambda r: r.customer_count == 1).customer_count_label,
+            "1 个客户",
+        )
+        self.assertEqual(
+            rows.filtered(lambda r: r.customer_count == 9).customer_count_label,
+            "9 个客户",
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestSegmentReportAccess(SegmentReportCase):

@@ -1,18 +1,21 @@
 import shutil
 import subprocess
 import tempfile
-import unicodedata
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import Form, HttpCase, tagged
 
 from .test_reclassify import AS_OF
+from .test_red_invoice_common import RedInvoiceCase
 from .test_segment_report_common import SegmentReportCase
 
+# Kangxi radicals and CJK radical supplement: code points a CJK font may share a
+# glyph with an ideograph (⼾ U+2F3E and 户 U+6237), which the PDF's text must not use
+RADICALS = range(0x2E80, 0x2FE0)
 
-@tagged("post_install", "-at_install")
-class TestSegmentReportPdf(SegmentReportCase, HttpCase):
+
+class PdfTextMixin:
     """Real PDF through wkhtmltopdf (tests render HTML unless forced), read back
-    with pdftotext: the layout prints, with its figures and Chinese glyphs."""
+    with pdftotext exactly as a viewer's search or a copy would read it."""
 
     def setUp(self):
         super().setUp()
@@ -40,8 +43,33 @@ class TestSegmentReportPdf(SegmentReportCase, HttpCase):
                 capture_output=True,
                 text=True,
             ).stdout
-        # CJK fonts may map glyphs to compatibility code points (⾼ for 高)
-        return unicodedata.normalize("NFKC", text)
+        radicals = sorted({char for char in text if ord(char) in RADICALS})
+        self.assertFalse(radicals, f"radicals instead of ideographs: {radicals}")
+        return text
+
+    def assertLabels(self, labels, text):
+        for label in labels:
+            self.assertIn(label, text, f"{label!r} not in the PDF text:\n{text}")
+
+    def assertLetterhead(self, text, page_label):
+        """Without the patched Qt, the company's letterhead is in the page body and
+        each page is numbered afterwards (the layout's header is not printed)."""
+        if not self.env["ir.actions.report"]._segment_letterhead_in_body():
+            return
+        first_line = next(line for line in text.splitlines() if line.strip())
+        self.assertIn(self.env.company.name, first_line)
+        # (pdftotext drops the spaces of the stamped page numbers)
+        self.assertIn(page_label.replace(" ", ""), text.replace(" ", ""))
+
+    def activate_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["partner_segment"], ["zh_CN"])
+
+
+@tagged("post_install", "-at_install")
+class TestSegmentReportPdf(PdfTextMixin, SegmentReportCase, HttpCase):
+    """The segment reports print, with their figures, and their text reads back
+    exactly as the templates write it, in English and in Chinese."""
 
     def test_distribution_pdf(self):
         data = {"company_ids": self.env.company.ids, "as_of": str(AS_OF)}
@@ -51,15 +79,94 @@ class TestSegmentReportPdf(SegmentReportCase, HttpCase):
         self.assertIn("60.0 %", text)  # top 10 % of the customers
         self.assertIn("High Value", text)
         self.assertIn("10,000.00", text)
+        self.assertLetterhead(text, "Page 1 of ")
+
+    def test_distribution_pdf_in_chinese(self):
+        self.activate_chinese()
+        data = {"company_ids": self.env.company.ids, "as_of": str(AS_OF)}
+        text = self.pdf_text(
+            "partner_segment.report_segment_distribution", data=data, lang="zh_CN"
+        )
+        self.assertLabels(
+            ("客户分类统计报表", "客户群体", "大客户（高价值）", "客户", "高价值"), text
+        )
+        self.assertLetterhead(text, "第 1 页 / 共 ")
+
+    def test_profile_pdf(self):
+        text = self.pdf_text(
+            "partner_segment.report_partner_profile", self.customers["a"].ids
+        )
+        self.assertLabels(
+            ("Unified Social Credit Code", "High Value", "Industry", "6,000.00"), text
+        )
 
     def test_profile_pdf_in_chinese(self):
-        self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"]._load_module_terms(["partner_segment"], ["zh_CN"])
+        self.activate_chinese()
         text = self.pdf_text(
             "partner_segment.report_partner_profile",
             self.customers["a"].ids,
             lang="zh_CN",
         )
-        # (pdftotext reads 户 back as its variant 戶 from Noto CJK: not asserted)
-        for label in ("高价值", "信用等级", "交易频率", "华南", "制造业", "6,000.00"):
-            self.assertIn(label, text)
+        self.assertLabels(
+            (
+                "客户分类",
+                "客户规模",
+                "统一社会信用代码",
+                "行业",
+                "地区",
+                "高价值",
+                "信用等级",
+                "交易频率",
+                "华南",
+                "制造业",
+                "6,000.00",
+            ),
+            text,
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestRedInvoiceRegisterPdf(PdfTextMixin, RedInvoiceCase, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        invoice = cls.create_invoice("normal")
+        form = Form(
+            cls.env["account.move.red.invoice"].with_context(
+                active_model="account.move", active_ids=invoice.ids
+            )
+        )
+        form.red_reason = "02"
+        form.date = "2025-03-20"
+        form.save().action_confirm()
+        cls.data = {
+            "company_ids": cls.env.company.ids,
+            "date_from": "2025-01-01",
+            "date_to": "2025-12-31",
+            "include_draft": False,
+        }
+
+    def test_register_pdf(self):
+        text = self.pdf_text(
+            "partner_segment.report_red_invoice_register", data=self.data
+        )
+        self.assertLabels(
+            ("Red Invoice Register", "Subtotals by Reason", "广州红字测试有限公司"),
+            text,
+        )
+
+    def test_register_pdf_in_chinese(self):
+        self.activate_chinese()
+        text = self.pdf_text(
+            "partner_segment.report_red_invoice_register", data=self.data, lang="zh_CN"
+        )
+        self.assertLabels(
+            (
+                "红字发票登记簿",
+                "按冲红原因小计",
+                "客户",
+                "冲红原因",
+                "广州红字测试有限公司",
+            ),
+            text,
+        )
