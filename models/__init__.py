@@ -13,3 +13,4 @@ from . import partner_segment_demo
 from . import account_move
 from . import account_move_line
 from . import partner_segment_overview
+from . import partner_segment_import_job
