@@ -2,6 +2,7 @@ import base64
 import hashlib
 import logging
 import time
+from itertools import islice
 
 import psycopg2
 
@@ -17,6 +18,23 @@ from ..importer.rows import ImportResult, batched
 _logger = logging.getLogger(__name__)
 
 MAX_ERROR_LINES = 1000  # shown on screen; the error report has every row
+
+
+class PartnerSegmentImportJobKey(models.Model):
+    """A key (USCC, code...) a background import has seen, and on which row:
+    a later row with the same key is an error, even in a later run.  Kept in a
+    table, each batch adding its own, not rewritten whole at every batch."""
+
+    _name = "partner.segment.import.job.key"
+    _description = "Background Import Key"
+    _log_access = False
+
+    job_id = fields.Many2one(
+        "partner.segment.import.job", required=True, ondelete="cascade", index=True
+    )
+    column = fields.Char(required=True)
+    key = fields.Char(required=True)
+    row_number = fields.Integer(required=True)
 
 
 class PartnerSegmentImportJob(models.Model):
@@ -185,7 +203,7 @@ class PartnerSegmentImportJob(models.Model):
 
     # ------------------------------------------------------------ the cron
     @api.model
-    def _cron_run_jobs(self, time_budget=30):
+    def _cron_run_jobs(self, time_budget=20):
         """Run the oldest waiting job for about ``time_budget`` seconds.
 
         Every batch is committed with the job's progress.  The cron runner
@@ -205,10 +223,21 @@ class PartnerSegmentImportJob(models.Model):
             if not job:
                 break
             before = job.progress_done
-            job._job_run(deadline=deadline, commit=self.env.cr.commit)
+
+            def commit(job=job, before=before, done=done):
+                # progress committed with the batch: a worker killed later
+                # leaves the cron ready, and Odoo runs it again at once
+                cron._notify_progress(
+                    done=done + max(job.progress_done - before, 0), remaining=1
+                )
+                self.env.cr.commit()
+
+            job._job_run(deadline=deadline, commit=commit)
             self.env.cr.commit()
             done += max(job.progress_done - before, 0)
         left = self.search_count([("state", "in", ("queued", "running"))])
+        # remaining=0: the runner would otherwise call again within the same
+        # pass of the cron worker; the trigger runs the next slice in a new one
         cron._notify_progress(done=done, remaining=0)
         if left:
             self.env.ref("partner_segment.ir_cron_import_job")._trigger()
@@ -247,17 +276,15 @@ class PartnerSegmentImportJob(models.Model):
             refused = wizard._import_refuse_columns(header_map, table.headers)
             context = wizard._import_prepare(header_map)
             context["dry_run"] = self.phase == "check"
-            state = self.run_state or {}
-            context["_seen_keys"] = {
-                (column, key): row for column, key, row in state.get("seen", [])
-            }
+            context["_seen_keys"] = self._job_read_keys()
+            stored = [len(context["_seen_keys"])]
             rows_iter = iter(table.rows)
             for _skip in range(self.next_row):
                 next(rows_iter, None)
             if self.state == "queued":
                 self.write({"state": "running"})
             batches = 0
-            for chunk in batched(rows_iter, wizard._import_batch_size):
+            for chunk in batched(rows_iter, wizard._import_job_batch_size):
                 result = ImportResult()
                 with self.env.cr.savepoint() as savepoint:
                     rows = wizard._import_parse_chunk(
@@ -272,6 +299,7 @@ class PartnerSegmentImportJob(models.Model):
                         savepoint.rollback()
                         self.env.invalidate_all()
                 self._job_add(wizard, result, len(chunk), context, header_map, table)
+                self._job_write_keys(context["_seen_keys"], stored)
                 self.refused_columns = "\n".join(refused)
                 self.env.invalidate_all()
                 commit()
@@ -308,9 +336,6 @@ class PartnerSegmentImportJob(models.Model):
             )
         state["failed"] = failed
         state["records"] = state.get("records", []) + result.record_ids
-        state["seen"] = [
-            [column, key, row] for (column, key), row in context["_seen_keys"].items()
-        ]
         state["headers"] = [str(h) if h is not None else "" for h in table.headers]
         state["sheet"] = table.sheet
         self.write(
@@ -332,9 +357,56 @@ class PartnerSegmentImportJob(models.Model):
             }
         )
 
+    def _job_read_keys(self):
+        self.env["partner.segment.import.job.key"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                "SELECT %s, %s, %s FROM %s WHERE %s = %s",
+                SQL.identifier("column"),
+                SQL.identifier("key"),
+                SQL.identifier("row_number"),
+                SQL.identifier("partner_segment_import_job_key"),
+                SQL.identifier("job_id"),
+                self.id,
+            )
+        )
+        return {(column, key): row for column, key, row in self.env.cr.fetchall()}
+
+    def _job_write_keys(self, seen, stored):
+        """Store the keys the batch added to ``seen``, whose first ``stored[0]``
+        are stored (a dict keeps its order of insertion)."""
+        new = list(islice(seen, stored[0], None))
+        if not new:
+            return
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO %s (job_id, %s, %s, row_number) "
+                "SELECT %s, unnest(%s::varchar[]), unnest(%s::varchar[]), "
+                "unnest(%s::int[])",
+                SQL.identifier("partner_segment_import_job_key"),
+                SQL.identifier("column"),
+                SQL.identifier("key"),
+                self.id,
+                [c for c, _k in new],
+                [str(k) for _c, k in new],
+                [seen[key] for key in new],
+            )
+        )
+        stored[0] = len(seen)
+
+    def _job_clear_keys(self):
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM %s WHERE job_id = %s",
+                SQL.identifier("partner_segment_import_job_key"),
+                self.id,
+            )
+        )
+
     def _job_phase_end(self):
         """After the check: the write phase of an all-or-nothing import whose
         rows all passed; otherwise the job is done."""
+        self._job_clear_keys()
         if self.phase == "check" and not self.dry_run and not self.error_count:
             self.write(
                 {

@@ -34,7 +34,9 @@ class TestImportJob(ImportCase):
     def setUp(self):
         super().setUp()
         # batches of two rows, so that five rows make three batches
-        batch = patch.object(PartnerSegmentImport, "_import_batch_size", 2)
+        batch = patch.object(
+            type(self.env["partner.segment.import"]), "_import_job_batch_size", 2
+        )
         batch.start()
         self.addCleanup(batch.stop)
 

@@ -32,6 +32,9 @@ class PartnerSegmentImportMixin(models.AbstractModel):
     _description = "Spreadsheet Import Engine"
 
     _import_batch_size = 1000
+    # a background batch is committed with its progress: small enough to end
+    # well inside Odoo's time limits on a busy server
+    _import_job_batch_size = 500
 
     file = fields.Binary(attachment=False)
     filename = fields.Char()
