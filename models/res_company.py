@@ -35,6 +35,13 @@ class ResCompany(models.Model):
         "invoice of the company; otherwise only on invoices that carry a Chinese "
         "tax invoice (kind, code or number).",
     )
+    segment_import_background_rows = fields.Integer(
+        "Import in Background Above (rows)",
+        default=5000,
+        help="An import or a Test of a file with more data rows runs in the "
+        "background, in committed batches, with its progress shown; 0 runs every "
+        "import in the request.",
+    )
     segment_last_run = fields.Datetime("Last Classification", readonly=True, copy=False)
 
     @api.constrains(

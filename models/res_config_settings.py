@@ -4,6 +4,9 @@ from odoo import fields, models
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
+    segment_import_background_rows = fields.Integer(
+        related="company_id.segment_import_background_rows", readonly=False
+    )
     segment_window_days = fields.Integer(
         related="company_id.segment_window_days", readonly=False
     )

@@ -23,3 +23,4 @@ from . import test_red_concurrency
 from . import test_reclassify_concurrency
 from . import test_home_company
 from . import test_group_order
+from . import test_import_job

@@ -209,6 +209,9 @@ class PartnerSegmentImport(models.TransientModel):
     )
 
     # ------------------------------------------------------------ specification
+    def _import_job_options(self):
+        return {"mode": self.mode}
+
     def _import_target_model(self):
         return "res.partner"
 

@@ -32,6 +32,9 @@ class PartnerSegmentImportMixin(models.AbstractModel):
     _description = "Spreadsheet Import Engine"
 
     _import_batch_size = 1000
+    # a background batch is committed with its progress: small enough to end
+    # well inside Odoo's time limits on a busy server
+    _import_job_batch_size = 500
 
     file = fields.Binary(attachment=False)
     filename = fields.Char()
@@ -83,14 +86,12 @@ class PartnerSegmentImportMixin(models.AbstractModel):
     def action_test(self):
         """Check every row and show what an import would do, writing nothing."""
         self.ensure_one()
-        self._import_run(dry_run=True)
-        return self._import_reopen()
+        return self._import_dispatch(dry_run=True)
 
     def action_import(self):
         """Check every row and write them, following the error policy."""
         self.ensure_one()
-        self._import_run(dry_run=False)
-        return self._import_reopen()
+        return self._import_dispatch(dry_run=False)
 
     def action_reset(self):
         self.ensure_one()
@@ -145,6 +146,39 @@ class PartnerSegmentImportMixin(models.AbstractModel):
         }
 
     # ------------------------------------------------------------ the run
+    def _import_dispatch(self, dry_run):
+        """Run the import (or its Test) in this request, or hand it to the
+        background when the file has more rows than the company's threshold.
+
+        The one place that decides: a background runner other than the
+        addon's scheduled action (e.g. queue_job) plugs in here.
+        """
+        self._import_check_access()
+        total = self._import_background_total()
+        if total is None:
+            self._import_run(dry_run=dry_run)
+            return self._import_reopen()
+        job = self.env["partner.segment.import.job"]._job_start(self, dry_run, total)
+        return job._job_open()
+
+    def _import_background_total(self):
+        """The file's number of data rows when it goes to the background, else None."""
+        threshold = self.env.company.segment_import_background_rows
+        if threshold <= 0 or not self.file:
+            return None
+        table = self._import_open()
+        try:
+            total = sum(1 for _row in table.rows)
+        except ImportFileError as error:
+            raise UserError(self._import_file_error_message(error)) from None
+        finally:
+            table.close()
+        return total if total > threshold else None
+
+    def _import_job_options(self):
+        """Values of the wizard's own options a background job runs with."""
+        return {}
+
     def _import_run(self, dry_run):
         """Read, validate, match and apply every row; store the result on the wizard.
 
