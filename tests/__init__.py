@@ -22,3 +22,4 @@ from . import test_red_scope
 from . import test_red_concurrency
 from . import test_reclassify_concurrency
 from . import test_home_company
+from . import test_class_moves
