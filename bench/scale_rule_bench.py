@@ -27,7 +27,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from segment_bench import ROOT, build_database, sh  # noqa: E402
+from segment_bench import ROOT, build_database, sh
 
 NEW_BOUNDS = {"employees_large": 400, "revenue_large": 40_000_000}
 
@@ -125,7 +125,9 @@ def main():
         env.flush_all()
         results["with history and follow-ups (s)"] = time.monotonic() - t0
         results["  customers moved to large"] = moved_count()
-        results["  history rows"] = count("SELECT count(*) FROM partner_segment_history")
+        results["  history rows"] = count(
+            "SELECT count(*) FROM partner_segment_history"
+        )
         results["  follow-up activities"] = count(
             "SELECT count(*) FROM mail_activity WHERE segment_followup_rule_id IS NOT NULL"
         )
