@@ -722,10 +722,9 @@ class ResPartner(models.Model):
         self.flush_model(fnames)
         after = self._segment_read_columns(dimensions)
         changes = [
-            (pid, d, before[pid][d], values[d])
+            (pid, d, before.get(pid, {}).get(d), values[d])
             for pid, values in after.items()
             for d in dimensions
-            if before.get(pid, {}).get(d) != values[d]
         ]
         return self._segment_report_changes(changes, dict.fromkeys(dimensions, source))
 
