@@ -125,8 +125,8 @@ def main():
         env.flush_all()
         results["with history and follow-ups (s)"] = time.monotonic() - t0
         results["  customers moved to large"] = moved_count()
-        results["  history rows"] = count(
-            "SELECT count(*) FROM partner_segment_history"
+        results["  history rows of the edit"] = count(
+            "SELECT count(*) FROM partner_segment_history WHERE source = 'scale_rule'"
         )
         results["  follow-up activities"] = count(
             "SELECT count(*) FROM mail_activity WHERE segment_followup_rule_id IS NOT NULL"
