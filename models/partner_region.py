@@ -57,12 +57,15 @@ class PartnerRegion(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self.env["res.partner"].flush_model(["region_id"])
         regions = super().create(vals_list)
         regions._reclassify_partners()
         return regions
 
     def write(self, vals):
         before = self._get_region_scope()
+        # the regions as they stand before the edit, for the history
+        self.env["res.partner"].flush_model(["region_id"])
         res = super().write(vals)
         self._reclassify_partners(before)
         return res
@@ -122,7 +125,7 @@ class PartnerRegion(models.Model):
         partners = (
             self.env["res.partner"].with_context(active_test=False).search(domain)
         )
-        partners._segment_recompute(["region_id_computed"])
+        partners._segment_recompute_and_report(["region_id"], "region")
 
     @api.model
     def _get_region_map(self):

@@ -74,18 +74,22 @@ class PartnerScaleRule(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self.env["res.partner"].flush_model(["scale_class"])
         rules = super().create(vals_list)
         rules._reclassify_partners()
         return rules
 
     def write(self, vals):
         industries = self.industry_ids
+        # the classes as they stand before the edit, for the history
+        self.env["res.partner"].flush_model(["scale_class"])
         res = super().write(vals)
         self._reclassify_partners(industries)
         return res
 
     def unlink(self):
         industries = self.industry_ids
+        self.env["res.partner"].flush_model(["scale_class"])
         res = super().unlink()
         self.env["partner.scale.rule"]._reclassify_partners(industries)
         return res
@@ -111,4 +115,4 @@ class PartnerScaleRule(models.Model):
             .with_context(active_test=False)
             .search([("industry_id", "child_of", industries.ids)])
         )
-        partners._segment_recompute(["scale_class_computed"])
+        partners._segment_recompute_and_report(["scale_class"], "scale_rule")

@@ -74,10 +74,21 @@ class PartnerSegmentFollowupRule(models.Model):
     def _selection_class_key(self):
         partner = self.env["res.partner"]
         options = []
-        for dimension in [*partner._segment_written_dimensions(), "scale_class"]:
+        for dimension in partner._segment_dimensions():
             field = partner._fields[dimension]
             label = field.get_description(self.env)["string"]
-            for key, value_label in field._description_selection(self.env):
+            if field.type == "many2one":
+                # sudo: the labels of the classes, whoever opens the rule
+                classes = [
+                    (str(record.id), record.display_name)
+                    for record in self.env[field.comodel_name]
+                    .sudo()
+                    .with_context(active_test=False)
+                    .search([])
+                ]
+            else:
+                classes = field._description_selection(self.env)
+            for key, value_label in classes:
                 options.append((f"{dimension}:{key}", f"{label}: {value_label}"))
         return options
 
@@ -100,6 +111,14 @@ class PartnerSegmentFollowupRule(models.Model):
     def _class_value(self):
         self.ensure_one()
         return self.class_key.split(":", 1)[1]
+
+    def _class_domain(self):
+        """Domain of the partners in the rule's class."""
+        self.ensure_one()
+        value = self._class_value()
+        if self.env["res.partner"]._fields[self.dimension].type == "many2one":
+            value = int(value)
+        return [(self.dimension, "=", value)]
 
     def _matches_change(self, dimension, old, new):
         self.ensure_one()
@@ -167,20 +186,41 @@ class PartnerSegmentFollowupRule(models.Model):
 
     @api.model
     def _apply_to_changes(self, company, changes):
-        """Create the activities the rules of ``company`` ask for these changes.
+        """Create the activities the enter/leave rules ask for these changes.
 
-        :param changes: list of (partner_id, dimension, old, new)
+        :param company: the company whose rules apply, or None for the rules
+            of every company (moves of the scale or region, the same everywhere)
+        :param changes: list of (partner_id, dimension, old, new), values as
+            class keys or record ids
+
+        A rule acts only on the customers of its own company.
         """
-        rules = self.search(
-            [("company_id", "=", company.id), ("trigger", "!=", "periodic")]
-        )
-        for rule in rules:
-            partner_ids = {
-                pid
-                for pid, dim, old, new in changes
-                if rule._matches_change(dim, old, new)
+        key = self.env["partner.segment.history"]._key
+        changes = [(pid, dim, key(old), key(new)) for pid, dim, old, new in changes]
+        domain = [
+            ("trigger", "!=", "periodic"),
+            ("dimension", "in", list({change[1] for change in changes})),
+        ]
+        if company:
+            domain.append(("company_id", "=", company.id))
+        rules = self.search(domain)
+        for rule_company, company_rules in rules.grouped("company_id").items():
+            matches = {
+                rule: {
+                    pid
+                    for pid, dim, old, new in changes
+                    if rule._matches_change(dim, old, new)
+                }
+                for rule in company_rules
             }
-            rule._create_activities(self.env["res.partner"].browse(sorted(partner_ids)))
+            candidates = set().union(*matches.values())
+            if not candidates:
+                continue
+            customers = self._company_customers(rule_company, candidates)
+            for rule, partner_ids in matches.items():
+                rule._create_activities(
+                    customers.filtered(lambda p, ids=partner_ids: p.id in ids)
+                )
 
     @api.model
     def _run_periodic(self, company):
@@ -190,8 +230,38 @@ class PartnerSegmentFollowupRule(models.Model):
         )
         Partner = self.env["res.partner"].with_company(company)
         for rule in rules:
-            partners = Partner.search([(rule.dimension, "=", rule._class_value())])
+            partners = Partner.search(
+                [*rule._class_domain(), *self._company_customer_domain(company)]
+            )
             rule._create_activities(partners)
+
+    @api.model
+    def _company_customer_domain(self, company):
+        """Customers of ``company``: commercial partners of the company (or shared)
+        that bought from it or that its classification runs classified."""
+        return [
+            ("company_id", "in", [False, company.id]),
+            "|",
+            ("parent_id", "=", False),
+            ("is_company", "=", True),
+            "|",
+            ("customer_rank", ">", 0),
+            ("segment_classified_on", "!=", False),
+        ]
+
+    @api.model
+    def _company_customers(self, company, partner_ids):
+        """The customers of ``company`` among ``partner_ids``."""
+        return (
+            self.env["res.partner"]
+            .with_company(company)
+            .search(
+                [
+                    ("id", "in", sorted(partner_ids)),
+                    *self._company_customer_domain(company),
+                ]
+            )
+        )
 
     def action_open_activities(self):
         self.ensure_one()

@@ -34,7 +34,12 @@ class PartnerSegmentHistory(models.Model):
         "res.partner", required=True, index=True, ondelete="cascade", readonly=True
     )
     company_id = fields.Many2one(
-        "res.company", required=True, index=True, ondelete="cascade", readonly=True
+        "res.company",
+        index=True,
+        ondelete="cascade",
+        readonly=True,
+        help="The company of a per-company class; for the scale and region, the "
+        "same in every company, the customer's company (none when shared).",
     )
     dimension = fields.Selection(
         selection="_selection_dimension", required=True, index=True, readonly=True
@@ -61,6 +66,10 @@ class PartnerSegmentHistory(models.Model):
             ("manual", "Reclassify Button"),
             ("import", "Import"),
             ("override", "Manual Override"),
+            ("unlock", "Override Removed"),
+            ("input", "Customer Data Edited"),
+            ("scale_rule", "Scale Rule Edited"),
+            ("region", "Regions Edited"),
         ],
         required=True,
         readonly=True,
@@ -116,7 +125,8 @@ class PartnerSegmentHistory(models.Model):
         """Insert one row per change, in bulk.
 
         :param changes: iterable of (partner_id, company_id, dimension, old, new)
-            with old != new (values are class keys or record ids)
+            with old != new (values are class keys or record ids); a company
+            of None stands for the partner's own company (none when shared)
         :param source: one of the ``source`` keys
 
         An append-only log written by the classification runs (up to one row per
@@ -138,6 +148,7 @@ class PartnerSegmentHistory(models.Model):
             return 0
         date = date or fields.Date.context_today(self)
         uid = self.env.uid
+        self.env["res.partner"].flush_model(["company_id"])
         columns = list(zip(*rows, strict=True))
         self.env.cr.execute(
             SQL(
@@ -145,10 +156,12 @@ class PartnerSegmentHistory(models.Model):
                 INSERT INTO partner_segment_history
                     (partner_id, company_id, dimension, old_value, new_value, direction,
                      date, source, user_id, create_uid, write_uid, create_date, write_date)
-                SELECT p, c, d, o, n, dir, %(date)s, %(source)s, %(uid)s, %(uid)s, %(uid)s,
+                SELECT p, COALESCE(c, rp.company_id), d, o, n, dir, %(date)s, %(source)s,
+                       %(uid)s, %(uid)s, %(uid)s,
                        now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
                   FROM unnest(%(p)s::int[], %(c)s::int[], %(d)s::varchar[], %(o)s::varchar[],
                               %(n)s::varchar[], %(dir)s::varchar[]) AS t(p, c, d, o, n, dir)
+                  JOIN res_partner rp ON rp.id = t.p
                 """,
                 date=date,
                 source=source,
@@ -169,15 +182,3 @@ class PartnerSegmentHistory(models.Model):
         if isinstance(value, models.BaseModel):
             return str(value.id) if value else None
         return str(value) if value not in (False, None) else None
-
-    @api.model
-    def _log_snapshot_changes(self, partners, before, source):
-        """Log what a write by hand changed: ``before`` = {dimension: {id: old value}}."""
-        company_id = self.env.company.id
-        changes = []
-        for dimension, old_values in before.items():
-            for partner in partners:
-                old, new = old_values.get(partner.id), partner[dimension]
-                if self._key(old) != self._key(new):
-                    changes.append((partner.id, company_id, dimension, old, new))
-        self._log_changes(changes, source)

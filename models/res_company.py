@@ -94,14 +94,23 @@ class ResCompany(models.Model):
                 ) from error
 
     def write(self, vals):
+        if "country_id" not in vals:
+            return super().write(vals)
         main = self.env["res.company"]._get_main_company()
-        home_country = main.country_id
+        # the region of partners depends on their home company's country;
+        # shared partners take it from the main company
+        domain = [("company_id", "in", self.ids)]
+        if main in self:
+            domain = ["|", ("company_id", "=", False), *domain]
+        partners = (
+            self.env["res.partner"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("country_id", "!=", False), *domain])
+        )
+        before = partners._segment_read_columns(["region_id"])
         result = super().write(vals)
-        if main in self and main.country_id != home_country:
-            # shared partners take their home country from the main company
-            self.env["res.partner"].with_context(active_test=False).search(
-                [("company_id", "=", False), ("country_id", "!=", False)]
-            )._segment_recompute(["region_id_computed"])
+        partners._segment_recompute_and_report(["region_id"], "region", before=before)
         return result
 
     def _get_segment_rules(self):

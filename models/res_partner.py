@@ -403,7 +403,7 @@ class ResPartner(models.Model):
             self.env["partner.segment.history"]._read_group(
                 [
                     ("partner_id", "in", self.ids),
-                    ("company_id", "=", self.env.company.id),
+                    ("company_id", "in", [False, self.env.company.id]),
                 ],
                 ["partner_id"],
                 ["__count"],
@@ -474,16 +474,20 @@ class ResPartner(models.Model):
         self._segment_keep_locked_values(vals)
         if self.env.context.get("segment_engine"):
             return super().write(vals)
-        touched = self._segment_touched_dimensions(vals)
-        before = {d: {p.id: p[d] for p in self} for d in touched}
+        sources = self._segment_write_sources(vals)
+        # sudo: the classes are read to log what moved, whoever writes the inputs
+        before = {d: {p.id: p[d] for p in self.sudo()} for d in sources}
         unlocked = self._segment_prepare_overrides(vals)
         result = super().write(vals)
         if unlocked:
             self._segment_restore_computed(unlocked)
-        if touched:
-            self.env["partner.segment.history"]._log_snapshot_changes(
-                self, before, self.env.context.get("segment_source", "override")
-            )
+        if sources:
+            changes = [
+                (p.id, d, before[d].get(p.id), p[d])
+                for d in sources
+                for p in self.sudo()
+            ]
+            self._segment_report_changes(changes, sources)
         return result
 
     def _export_rows(self, fields, *, _is_toplevel_call=True):
@@ -680,6 +684,116 @@ class ResPartner(models.Model):
             for d in self._segment_dimensions()
             if vals.keys() & {d, *self._segment_field_names(d)[1:]}
         ]
+
+    @api.model
+    def _segment_computed_dimensions(self):
+        """Dimensions the ORM computes from the partner's data (scale, region)."""
+        return [d for d in self._segment_dimensions() if self._fields[d].compute]
+
+    @api.model
+    def _segment_dimension_inputs(self, dimension):
+        """Partner fields an ORM-computed dimension is computed from."""
+        computed = self._segment_field_names(dimension)[0]
+        depends, _context = self._fields[computed].get_depends(self)
+        return {path.split(".")[0] for path in depends}
+
+    @api.model
+    def _segment_write_sources(self, vals):
+        """{dimension: history source} of the dimensions a write may move.
+
+        An override or an unlock is said so; the classes computed from the
+        written data (employees, province...) are moves by ``input``; an
+        import says so through the ``segment_source`` context key.
+        """
+        forced = self.env.context.get("segment_source")
+        sources = {}
+        for dimension in self._segment_touched_dimensions(vals):
+            locked = self._segment_field_names(dimension)[2]
+            unlock = locked in vals and not vals[locked] and dimension not in vals
+            sources[dimension] = forced or ("unlock" if unlock else "override")
+        for dimension in self._segment_computed_dimensions():
+            if dimension not in sources and (
+                vals.keys() & self._segment_dimension_inputs(dimension)
+            ):
+                sources[dimension] = forced or "input"
+        return sources
+
+    @api.model
+    def _segment_report_changes(self, changes, sources, date=None):
+        """Log and follow up moves of effective classes, in bulk.
+
+        :param changes: (partner id, dimension, old, new), values or records;
+            those where nothing moved are skipped
+        :param sources: {dimension: history source}
+
+        Moves of per-company dimensions belong to the current company; moves
+        of the scale and region (the same in every company) to the partner's
+        company, or to none for a partner shared by all companies.  Every
+        company's follow-up rules see them, each for its own customers.
+        """
+        History = self.env["partner.segment.history"].sudo()
+        moves = [
+            (pid, dim, History._key(old), History._key(new))
+            for pid, dim, old, new in changes
+            if History._key(old) != History._key(new)
+        ]
+        if not moves:
+            return 0
+        company = self.env.company
+        by_source = {}
+        for pid, dim, old, new in moves:
+            cid = company.id if self._fields[dim].company_dependent else None
+            by_source.setdefault(sources[dim], []).append((pid, cid, dim, old, new))
+        for source, rows in by_source.items():
+            History._log_changes(rows, source, date=date)
+        FollowupRule = self.env["partner.segment.followup.rule"].sudo()
+        shared = [m for m in moves if not self._fields[m[1]].company_dependent]
+        per_company = [m for m in moves if self._fields[m[1]].company_dependent]
+        if per_company:
+            FollowupRule._apply_to_changes(company, per_company)
+        if shared:
+            FollowupRule._apply_to_changes(None, shared)
+        return len(moves)
+
+    def _segment_recompute_and_report(self, dimensions, source, before=None):
+        """Recompute ORM-computed dimensions of these partners now, then log and
+        follow up the moves (a scale rule or region edit may move thousands).
+
+        The classes are read before (unless given, as read by
+        :meth:`_segment_read_columns` before the change) and after with one
+        query each; the recompute is the ORM's, the history one INSERT.
+        """
+        if not self:
+            return 0
+        fnames = [
+            name for d in dimensions for name in (d, self._segment_field_names(d)[0])
+        ]
+        if before is None:
+            before = self._segment_read_columns(dimensions)
+        self._segment_recompute(dimensions)
+        self.flush_model(fnames)
+        after = self._segment_read_columns(dimensions)
+        changes = [
+            (pid, d, before.get(pid, {}).get(d), values[d])
+            for pid, values in after.items()
+            for d in dimensions
+        ]
+        return self._segment_report_changes(changes, dict.fromkeys(dimensions, source))
+
+    def _segment_read_columns(self, dimensions):
+        """{partner id: {dimension: stored value}} of plain-column dimensions."""
+        self.flush_model(dimensions)
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, %s FROM res_partner WHERE id = ANY(%s)",
+                SQL(", ").join(SQL.identifier(d) for d in dimensions),
+                self.ids,
+            )
+        )
+        return {
+            row[0]: dict(zip(dimensions, row[1:], strict=True))
+            for row in self.env.cr.fetchall()
+        }
 
     def _segment_recompute(self, dimensions):
         """Recompute the given dimensions (computed and effective) of these partners."""

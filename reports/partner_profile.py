@@ -107,7 +107,8 @@ class ReportPartnerProfile(models.AbstractModel):
                     SELECT id, ROW_NUMBER() OVER (
                                PARTITION BY partner_id ORDER BY date DESC, id DESC) AS rank
                       FROM partner_segment_history
-                     WHERE company_id = %(company)s AND partner_id = ANY(%(ids)s)
+                     WHERE (company_id = %(company)s OR company_id IS NULL)
+                       AND partner_id = ANY(%(ids)s)
                 ) ranked
                  WHERE rank <= %(limit)s
                 """,

@@ -442,7 +442,7 @@ class ReportSegmentDistribution(models.AbstractModel):
                        COUNT(DISTINCT partner_id),
                        COUNT(*)
                   FROM partner_segment_history
-                 WHERE company_id = %(company)s
+                 WHERE (company_id = %(company)s OR company_id IS NULL)
                    AND date > %(date_from)s AND date <= %(as_of)s
                    AND partner_id IN %(partners)s
               GROUP BY dimension

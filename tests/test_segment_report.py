@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import formatLang
@@ -143,6 +144,44 @@ class TestSegmentReports(SegmentReportCase):
         )
         self.assertEqual(movements["value_tier"]["o_up"], "2")
 
+    def test_distribution_movements_of_scale_and_region(self):
+        customer = self.customers["a"].with_user(self.employee)
+        today = fields.Date.context_today(customer)
+
+        def movements():
+            tree = self.render_distribution(
+                as_of=str(today), date_from=str(today - timedelta(days=1))
+            )
+            rows = self.table_rows(
+                tree,
+                "//table[contains(@class, 'o_segment_movements')]",
+                key="data-dimension",
+            )
+            return {
+                (dimension, cell): int(rows[dimension][cell])
+                for dimension in ("scale_class", "region_id")
+                for cell in ("o_up", "o_customers", "o_changes")
+            }
+
+        before = movements()
+        customer.write({"employee_count": 500, "annual_revenue": 50_000_000})
+        customer.write({"employee_count": 1500, "annual_revenue": 500_000_000})
+        customer.state_id = self.state("BJ")
+        after = movements()
+        self.assertEqual(
+            {
+                key: after[key] - before[key]
+                for key in after
+                if after[key] != before[key]
+            },
+            {
+                ("scale_class", "o_up"): 1,
+                ("scale_class", "o_customers"): 1,
+                ("scale_class", "o_changes"): 2,  # classified, then up
+                ("region_id", "o_changes"): 1,  # already moved in the set-up
+            },
+        )
+
     def test_distribution_from_the_wizard_with_filters(self):
         wizard = Form(self.env["partner.segment.report"].with_user(self.segment_user))
         wizard.as_of = AS_OF
@@ -217,8 +256,10 @@ class TestSegmentReports(SegmentReportCase):
         changes = page_a.xpath(
             ".//table[contains(@class, 'o_segment_changes')]/tbody/tr"
         )
-        self.assertEqual(len(changes), 2)  # the override, then the logged move
+        # the override, the province set up (its region move), the logged move
+        self.assertEqual(len(changes), 3)
         self.assertIn("Manual Override", text_of(changes[0]))
+        self.assertIn("Customer Data Edited", text_of(changes[1]))
         aggregates_e = self.cells(
             page_e.xpath(".//table[contains(@class, 'o_segment_aggregates')]")[0]
         )
