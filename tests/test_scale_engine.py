@@ -36,6 +36,17 @@ class TestScaleEngine(BaseCase):
         self.assertIsNone(classify_scale(INDUSTRY, {"employees": 5000}))
         self.assertIsNone(classify_scale(INDUSTRY, {"employees": 5000, "revenue": 0}))
         self.assertIsNone(classify_scale(INDUSTRY, {"employees": None, "revenue": 4e8}))
+        self.assertIsNone(classify_scale(INDUSTRY, {"employees": 20}))
+        self.assertIsNone(classify_scale(INDUSTRY, {}))
+
+    def test_micro_on_one_indicator_whatever_is_missing(self):
+        self.assertEqual(classify_scale(INDUSTRY, {"employees": 8}), MICRO)
+        self.assertEqual(
+            classify_scale(INDUSTRY, {"employees": None, "revenue": 2999999}), MICRO
+        )
+        self.assertEqual(
+            classify_scale(INDUSTRY, {"employees": 19, "revenue": 0}), MICRO
+        )
 
     def test_uncovered_sector_gives_no_class(self):
         self.assertIsNone(classify_scale({}, {"employees": 5000, "revenue": 9e8}))
