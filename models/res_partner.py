@@ -1,9 +1,8 @@
-from stdnum.cn import uscc
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from ..engine import uscc
 from ..engine.scale import classify_scale
 from .partner_segment_engine import INPUT_FIELDS
 

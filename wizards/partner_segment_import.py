@@ -1,9 +1,8 @@
 import re
 
-from stdnum.cn import uscc
-
 from odoo import api, fields, models
 
+from ..engine import uscc
 from ..importer.cells import normalise_key, parse_number, parse_text, to_text
 from ..importer.headers import Column
 from ..importer.report import TemplateColumn
