@@ -35,6 +35,19 @@ class ResCompany(models.Model):
         "invoice of the company; otherwise only on invoices that carry a Chinese "
         "tax invoice (kind, code or number).",
     )
+    segment_region_grouping = fields.Selection(
+        [
+            ("geographic", "Geographic regions"),
+            ("economic", "Economic regions"),
+            ("both", "Both"),
+        ],
+        "Region Grouping",
+        default="geographic",
+        required=True,
+        help="Which regions this company's reports, lists and filters show: the "
+        "seven geographic regions (七大地理分区), the statistics bureau's four "
+        "economic regions (东部, 中部, 西部, 东北), or both as two dimensions.",
+    )
     segment_last_run = fields.Datetime("Last Classification", readonly=True, copy=False)
 
     @api.constrains(

@@ -4,6 +4,9 @@ from odoo import fields, models
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
+    segment_region_grouping = fields.Selection(
+        related="company_id.segment_region_grouping", readonly=False
+    )
     segment_window_days = fields.Integer(
         related="company_id.segment_window_days", readonly=False
     )

@@ -142,6 +142,7 @@ class ResPartner(models.Model):
     region_id_computed = fields.Many2one(
         "partner.region",
         string="Computed Region",
+        domain=[("grouping", "=", "geographic")],
         compute="_compute_region_id_computed",
         store=True,
         ondelete="set null",
@@ -150,6 +151,7 @@ class ResPartner(models.Model):
     region_id_manual = fields.Many2one(
         "partner.region",
         string="Manual Region",
+        domain=[("grouping", "=", "geographic")],
         ondelete="restrict",
         copy=False,
         groups=INTERNAL_GROUPS,
@@ -157,6 +159,7 @@ class ResPartner(models.Model):
     region_id = fields.Many2one(
         "partner.region",
         string="Region",
+        domain=[("grouping", "=", "geographic")],
         compute="_compute_region_id",
         inverse="_inverse_region_id",
         store=True,
@@ -173,6 +176,28 @@ class ResPartner(models.Model):
         copy=False,
         groups=INTERNAL_GROUPS,
         help="Set by hand: recomputation never overwrites a locked region.",
+    )
+    economic_region_id = fields.Many2one(
+        "partner.region",
+        string="Economic Region",
+        compute="_compute_economic_region_id",
+        store=True,
+        index=True,
+        ondelete="set null",
+        domain=[("grouping", "=", "economic")],
+        groups=INTERNAL_GROUPS,
+        help="The statistics bureau's economic region (东部, 中部, 西部, 东北) of the "
+        "company's province.",
+    )
+    segment_region_grouping = fields.Selection(
+        [
+            ("geographic", "Geographic regions"),
+            ("economic", "Economic regions"),
+            ("both", "Both"),
+        ],
+        compute="_compute_segment_region_grouping",
+        string="Region Grouping",
+        help="The grouping the current company shows (Settings › Customer Segments).",
     )
 
     # Behavioural classification, per company (partner.segment.engine writes it)
@@ -344,6 +369,21 @@ class ResPartner(models.Model):
                     else:
                         region = domestic
             partner.region_id_computed = region
+
+    @api.depends_context("company")
+    def _compute_segment_region_grouping(self):
+        self.segment_region_grouping = self.env.company.segment_region_grouping
+
+    @api.depends("state_id", "is_company", "parent_id")
+    def _compute_economic_region_id(self):
+        by_state = self.env["partner.region"]._get_economic_region_map()
+        empty = self.env["partner.region"]
+        for partner in self:
+            partner.economic_region_id = (
+                by_state.get(partner.state_id.id, empty)
+                if partner._is_segment_entity()
+                else empty
+            )
 
     @api.depends("region_id_computed", "region_id_manual", "region_id_locked")
     def _compute_region_id(self):

@@ -703,7 +703,8 @@ class PartnerSegmentImport(models.TransientModel):
     @api.model
     def _import_region_lookup(self):
         return self._import_coded_lookup(
-            self.env["partner.region"].search([]), REGION_ALIASES
+            self.env["partner.region"].search([("grouping", "=", "geographic")]),
+            REGION_ALIASES,
         )
 
     @api.model
