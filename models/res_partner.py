@@ -281,6 +281,18 @@ class ResPartner(models.Model):
         help="A locked classification differs from what the rules compute.",
     )
     industry_code = fields.Char(related="industry_id.code", string="Industry Code")
+    # Same name and relation table as OCA partner_industry_secondary, so that
+    # both can be installed together and share the data.
+    secondary_industry_ids = fields.Many2many(
+        "res.partner.industry",
+        "res_partner_res_partner_industry_rel",
+        "res_partner_id",
+        "res_partner_industry_id",
+        string="Secondary Industries",
+        domain="[('id', '!=', industry_id)]",
+        help="Other industries the company works in (跨行业经营). Searches by "
+        "industry find them; the enterprise scale follows the main industry.",
+    )
 
     # The company's values, shown read-only on its contacts
     commercial_scale_class = fields.Selection(
@@ -456,6 +468,19 @@ class ResPartner(models.Model):
                             value=partner[fname],
                         )
                     )
+
+    @api.constrains("industry_id", "secondary_industry_ids")
+    def _check_secondary_industries(self):
+        for partner in self:
+            if partner.industry_id in partner.secondary_industry_ids:
+                raise ValidationError(
+                    self.env._(
+                        "%(partner)s: the main industry %(industry)s cannot also be "
+                        "a secondary industry.",
+                        partner=partner.display_name,
+                        industry=partner.industry_id.display_name,
+                    )
+                )
 
     @api.constrains("vat", "country_id", "is_company")
     def _check_vat_uscc(self):
