@@ -5,7 +5,9 @@ whole of section G to divisions 54-58 and group 591 (53 铁路运输业 is not
 covered); 其他未列明行业 loses K and Q and takes 703, 709 and 85 (704 and 84 are
 not covered); 住宿业 and 餐饮业 become two rows; every row takes the name the
 standard gives it.  Industries a user added to a rule stay on it.  The scale
-of the partners of the industries touched is then recomputed."""
+of the partners of the industries touched is then recomputed, and that of the
+partners with a missing indicator (micro on one indicator below the small
+bound, whatever is missing)."""
 
 import json
 import logging
@@ -72,6 +74,20 @@ def migrate(cr, version):
                 )
             )
     env["partner.scale.rule"].invalidate_model(["name"])
+    # Micro now needs one entered indicator below the small bound, whatever is
+    # missing: the partners with a missing indicator may change class.
+    partners = env["res.partner"].search(
+        [
+            ("industry_id", "!=", False),
+            "|",
+            "|",
+            ("employee_count", "=", 0),
+            ("annual_revenue", "=", 0),
+            ("total_assets", "=", 0),
+        ]
+    )
+    partners._segment_recompute(["scale_class_computed"])
+    env.flush_all()
 
 
 def _codes(industries, codes):
