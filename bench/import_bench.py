@@ -21,10 +21,11 @@ import time
 
 import openpyxl
 import psycopg2
-from stdnum.cn import uscc
 
 from odoo.sql_db import connection_info_for
 from odoo.tools import mute_logger
+
+from odoo.addons.partner_segment.engine import uscc
 
 ROWS = int(os.environ.get("BENCH_ROWS", "10000"))
 PARTS = os.environ.get("BENCH_PARTS", "create,update").split(",")
@@ -42,8 +43,7 @@ _logger = logging.getLogger("bench")
 
 
 def make_uscc(number):
-    body = f"91440101MA{number:07d}"
-    return body + uscc.calc_check_digit(body)
+    return uscc.complete(f"91440101M{number:07d}")
 
 
 def make_rows(count, grade_shift=0):

@@ -43,18 +43,23 @@ def classify_scale(rule, values):
 
     :param rule: mapping indicator name -> :class:`Bounds`, only for the
         indicators the sector uses; an empty rule means the sector is not
-        covered by the standard (J, P, S, T).
+        covered by the standard (J, P, S, T, 53, 84, 704).
     :param values: mapping indicator name -> number or None; a missing, None
         or zero value counts as not entered.
     :return: one of :data:`BANDS`, or None when the sector is not covered or
-        an indicator the sector needs has no value.
+        the entered indicators do not decide the class: micro needs only one
+        entered indicator below the small bound, whatever else is missing;
+        large, medium and small need every indicator the sector lists.
     """
     if not rule:
         return None
-    bands = []
-    for indicator, bounds in rule.items():
-        value = values.get(indicator)
-        if not value:
-            return None
-        bands.append(bounds.band(value))
+    bands = [
+        bounds.band(values[indicator])
+        for indicator, bounds in rule.items()
+        if values.get(indicator)
+    ]
+    if MICRO in bands:
+        return MICRO
+    if len(bands) < len(rule):
+        return None
     return max(bands, key=BANDS.index)

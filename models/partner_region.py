@@ -11,6 +11,16 @@ class PartnerRegion(models.Model):
     code = fields.Char(required=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
+    grouping = fields.Selection(
+        [
+            ("geographic", "Geographic regions (七大地理分区)"),
+            ("economic", "Economic regions (四大经济区域)"),
+        ],
+        required=True,
+        default="geographic",
+        help="Geographic regions make the Region dimension; economic regions (the "
+        "statistics bureau's 东部, 中部, 西部, 东北) make the Economic Region.",
+    )
     region_type = fields.Selection(
         [
             ("area", "Provinces and countries"),
@@ -47,13 +57,27 @@ class PartnerRegion(models.Model):
     ]
 
     def _compute_partner_count(self):
-        counts = dict(
-            self.env["res.partner"]._read_group(
-                [("region_id", "in", self.ids)], ["region_id"], ["__count"]
+        counts = {}
+        for fname in ("region_id", "economic_region_id"):
+            counts.update(
+                self.env["res.partner"]._read_group(
+                    [(fname, "in", self.ids)], [fname], ["__count"]
+                )
             )
-        )
         for region in self:
             region.partner_count = counts.get(region, 0)
+
+    @api.constrains("grouping", "region_type")
+    def _check_grouping(self):
+        for region in self:
+            if region.grouping == "economic" and region.region_type != "area":
+                raise UserError(
+                    self.env._(
+                        "Region %(region)s: an economic region lists provinces; "
+                        "only geographic regions may be domestic or international.",
+                        region=region.display_name,
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -78,6 +102,8 @@ class PartnerRegion(models.Model):
                 [
                     "|",
                     "|",
+                    "|",
+                    ("economic_region_id", "=", region.id),
                     ("region_id", "=", region.id),
                     ("region_id_computed", "=", region.id),
                     ("region_id_manual", "=", region.id),
@@ -101,14 +127,50 @@ class PartnerRegion(models.Model):
             "name": self.display_name,
             "res_model": "res.partner",
             "view_mode": "list,form",
-            "domain": [("region_id", "=", self.id)],
+            "domain": [
+                (
+                    "economic_region_id"
+                    if self.grouping == "economic"
+                    else "region_id",
+                    "=",
+                    self.id,
+                )
+            ],
         }
 
     def _get_region_scope(self):
-        return self.state_ids, self.country_ids, self.region_type
+        return (
+            self.state_ids,
+            self.country_ids,
+            self.region_type,
+            set(self.mapped("grouping")),
+        )
 
     def _reclassify_partners(self, before=None):
         """Recompute the region of the partners a change of regions may move."""
+        if any(r.grouping == "economic" for r in self) or (
+            before and "economic" in before[3]
+        ):
+            self._reclassify_economic(before)
+        regions = self.filtered(lambda r: r.grouping == "geographic")
+        if regions or (before and "geographic" in before[3]):
+            regions._reclassify_geographic(before)
+
+    def _reclassify_economic(self, before=None):
+        states = self.state_ids | (
+            before[0] if before else self.env["res.country.state"]
+        )
+        domain = [("economic_region_id", "in", self.ids)]
+        if states:
+            domain = ["|", ("state_id", "in", states.ids), *domain]
+        partners = (
+            self.env["res.partner"].with_context(active_test=False).search(domain)
+        )
+        self.env.add_to_compute(
+            self.env["res.partner"]._fields["economic_region_id"], partners
+        )
+
+    def _reclassify_geographic(self, before=None):
         states, countries = self.state_ids, self.country_ids
         if before:
             states |= before[0]
@@ -130,7 +192,7 @@ class PartnerRegion(models.Model):
     @api.model
     def _get_region_map(self):
         """All active regions in one read: (state map, country map, domestic, international)."""
-        regions = self.search([])
+        regions = self.search([("grouping", "=", "geographic")])
         by_state, by_country = {}, {}
         for region in regions.filtered(lambda r: r.region_type == "area"):
             for state_id in region.state_ids.ids:
@@ -140,3 +202,12 @@ class PartnerRegion(models.Model):
         domestic = regions.filtered(lambda r: r.region_type == "domestic")[:1]
         international = regions.filtered(lambda r: r.region_type == "international")[:1]
         return by_state, by_country, domestic, international
+
+    @api.model
+    def _get_economic_region_map(self):
+        """{state id: economic region} of all active economic regions."""
+        by_state = {}
+        for region in self.search([("grouping", "=", "economic")]):
+            for state_id in region.state_ids.ids:
+                by_state.setdefault(state_id, region)
+        return by_state

@@ -1,9 +1,9 @@
 import random
 from datetime import timedelta
 
-from stdnum.cn import uscc
-
 from odoo import Command, api, fields, models
+
+from ..engine import uscc
 
 # name, industry code, province code (or country code with "@"), employees,
 # revenue and assets in 万元, behaviour profile (see _DEMO_PROFILES)
@@ -154,9 +154,9 @@ class PartnerSegmentDemo(models.AbstractModel):
             vals["state_id"] = self.env.ref(f"base.state_cn_{place}").id
             code = "9144" + "".join(rng.choice("0123456789") for _ in range(4))
             code += "".join(
-                rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(9)
+                rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(8)
             )
-            vals["vat"] = code + uscc.calc_check_digit(code)
+            vals["vat"] = uscc.complete(code)
         return vals
 
     @api.model

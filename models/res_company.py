@@ -42,6 +42,19 @@ class ResCompany(models.Model):
         "background, in committed batches, with its progress shown; 0 runs every "
         "import in the request.",
     )
+    segment_region_grouping = fields.Selection(
+        [
+            ("geographic", "Geographic regions"),
+            ("economic", "Economic regions"),
+            ("both", "Both"),
+        ],
+        "Region Grouping",
+        default="geographic",
+        required=True,
+        help="Which regions this company's reports, lists and filters show: the "
+        "seven geographic regions (七大地理分区), the statistics bureau's four "
+        "economic regions (东部, 中部, 西部, 东北), or both as two dimensions.",
+    )
     segment_last_run = fields.Datetime("Last Classification", readonly=True, copy=False)
 
     @api.constrains(

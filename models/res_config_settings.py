@@ -7,6 +7,9 @@ class ResConfigSettings(models.TransientModel):
     segment_import_background_rows = fields.Integer(
         related="company_id.segment_import_background_rows", readonly=False
     )
+    segment_region_grouping = fields.Selection(
+        related="company_id.segment_region_grouping", readonly=False
+    )
     segment_window_days = fields.Integer(
         related="company_id.segment_window_days", readonly=False
     )

@@ -1,9 +1,8 @@
-from stdnum.cn import uscc
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from ..engine import uscc
 from ..engine.scale import classify_scale
 from .partner_segment_engine import INPUT_FIELDS
 
@@ -143,6 +142,7 @@ class ResPartner(models.Model):
     region_id_computed = fields.Many2one(
         "partner.region",
         string="Computed Region",
+        domain=[("grouping", "=", "geographic")],
         compute="_compute_region_id_computed",
         store=True,
         ondelete="set null",
@@ -151,6 +151,7 @@ class ResPartner(models.Model):
     region_id_manual = fields.Many2one(
         "partner.region",
         string="Manual Region",
+        domain=[("grouping", "=", "geographic")],
         ondelete="restrict",
         copy=False,
         groups=INTERNAL_GROUPS,
@@ -158,6 +159,7 @@ class ResPartner(models.Model):
     region_id = fields.Many2one(
         "partner.region",
         string="Region",
+        domain=[("grouping", "=", "geographic")],
         compute="_compute_region_id",
         inverse="_inverse_region_id",
         store=True,
@@ -174,6 +176,28 @@ class ResPartner(models.Model):
         copy=False,
         groups=INTERNAL_GROUPS,
         help="Set by hand: recomputation never overwrites a locked region.",
+    )
+    economic_region_id = fields.Many2one(
+        "partner.region",
+        string="Economic Region",
+        compute="_compute_economic_region_id",
+        store=True,
+        index=True,
+        ondelete="set null",
+        domain=[("grouping", "=", "economic")],
+        groups=INTERNAL_GROUPS,
+        help="The statistics bureau's economic region (东部, 中部, 西部, 东北) of the "
+        "company's province.",
+    )
+    segment_region_grouping = fields.Selection(
+        [
+            ("geographic", "Geographic regions"),
+            ("economic", "Economic regions"),
+            ("both", "Both"),
+        ],
+        compute="_compute_segment_region_grouping",
+        string="Region Grouping",
+        help="The grouping the current company shows (Settings › Customer Segments).",
     )
 
     # Behavioural classification, per company (partner.segment.engine writes it)
@@ -264,6 +288,18 @@ class ResPartner(models.Model):
         help="A locked classification differs from what the rules compute.",
     )
     industry_code = fields.Char(related="industry_id.code", string="Industry Code")
+    # Same name and relation table as OCA partner_industry_secondary, so that
+    # both can be installed together and share the data.
+    secondary_industry_ids = fields.Many2many(
+        "res.partner.industry",
+        "res_partner_res_partner_industry_rel",
+        "res_partner_id",
+        "res_partner_industry_id",
+        string="Secondary Industries",
+        domain="[('id', '!=', industry_id)]",
+        help="Other industries the company works in (跨行业经营). Searches by "
+        "industry find them; the enterprise scale follows the main industry.",
+    )
 
     # The company's values, shown read-only on its contacts
     commercial_scale_class = fields.Selection(
@@ -357,6 +393,21 @@ class ResPartner(models.Model):
                         region = domestic
             partner.region_id_computed = region
 
+    @api.depends_context("company")
+    def _compute_segment_region_grouping(self):
+        self.segment_region_grouping = self.env.company.segment_region_grouping
+
+    @api.depends("state_id", "is_company", "parent_id")
+    def _compute_economic_region_id(self):
+        by_state = self.env["partner.region"]._get_economic_region_map()
+        empty = self.env["partner.region"]
+        for partner in self:
+            partner.economic_region_id = (
+                by_state.get(partner.state_id.id, empty)
+                if partner._is_segment_entity()
+                else empty
+            )
+
     @api.depends("region_id_computed", "region_id_manual", "region_id_locked")
     def _compute_region_id(self):
         self._compute_segment_effective("region_id")
@@ -428,6 +479,19 @@ class ResPartner(models.Model):
                             value=partner[fname],
                         )
                     )
+
+    @api.constrains("industry_id", "secondary_industry_ids")
+    def _check_secondary_industries(self):
+        for partner in self:
+            if partner.industry_id in partner.secondary_industry_ids:
+                raise ValidationError(
+                    self.env._(
+                        "%(partner)s: the main industry %(industry)s cannot also be "
+                        "a secondary industry.",
+                        partner=partner.display_name,
+                        industry=partner.industry_id.display_name,
+                    )
+                )
 
     @api.constrains("vat", "country_id", "is_company")
     def _check_vat_uscc(self):

@@ -10,6 +10,7 @@ REPORT_DIMENSIONS = (
     "scale_class",
     "industry",
     "region_id",
+    "economic_region_id",
     "credit_grade",
     "value_tier",
     "frequency_class",
@@ -17,7 +18,7 @@ REPORT_DIMENSIONS = (
     "rfm_class",
 )
 # columns of the source rows that are not company-dependent
-STATIC_COLUMNS = ("scale_class", "industry", "region_id")
+STATIC_COLUMNS = ("scale_class", "industry", "region_id", "economic_region_id")
 PARETO_SHARES = (10, 20, 50)
 QUADRANT_MATRIX = (("old_big", "old_small"), ("new_big", "new_small"))
 
@@ -101,7 +102,14 @@ class ReportSegmentDistribution(models.AbstractModel):
         if options["user_ids"]:
             domain.append(("user_id", "in", options["user_ids"]))
         if options["region_ids"]:
-            domain.append(("region_id", "in", options["region_ids"]))
+            regions = self.env["partner.region"].browse(options["region_ids"])
+            for grouping, fname in (
+                ("geographic", "region_id"),
+                ("economic", "economic_region_id"),
+            ):
+                chosen = regions.filtered(lambda r, g=grouping: r.grouping == g)
+                if chosen:
+                    domain.append((fname, "in", chosen.ids))
         if options["industry_ids"]:
             domain.append(("industry_id", "child_of", options["industry_ids"]))
         return domain
@@ -137,7 +145,7 @@ class ReportSegmentDistribution(models.AbstractModel):
                 self._get_dimension_table(
                     dimension, groups.get(dimension, {}), total_count, total_revenue
                 )
-                for dimension in REPORT_DIMENSIONS
+                for dimension in self._get_report_dimensions(company)
             ],
             "quadrant": self._get_quadrant_matrix(
                 groups.get("quadrant", {}), total_count, total_revenue
@@ -147,6 +155,17 @@ class ReportSegmentDistribution(models.AbstractModel):
             "movement_from": date_from,
             "movements": self._get_movements(company, partner_query, date_from, as_of),
         }
+
+    @api.model
+    def _get_report_dimensions(self, company):
+        """The dimensions printed for ``company``: its region grouping decides
+        whether the geographic regions, the economic ones or both appear."""
+        hidden = {
+            "geographic": {"economic_region_id"},
+            "economic": {"region_id"},
+            "both": set(),
+        }[company.segment_region_grouping]
+        return [d for d in REPORT_DIMENSIONS if d not in hidden]
 
     @api.model
     def _source_sql(self, company, partner_query):
@@ -169,6 +188,7 @@ class ReportSegmentDistribution(models.AbstractModel):
                    p.scale_class AS scale_class,
                    split_part(ind.parent_path, '/', 1) AS industry,
                    p.region_id::varchar AS region_id,
+                   p.economic_region_id::varchar AS economic_region_id,
                    %(quadrant)s AS quadrant,
                    %(behaviour)s
               FROM res_partner p
@@ -269,7 +289,7 @@ class ReportSegmentDistribution(models.AbstractModel):
                 int(key) for key in groups if key
             )
             return [(str(s.id), s.display_name) for s in sections.sorted("code")]
-        if dimension == "region_id":
+        if dimension in ("region_id", "economic_region_id"):
             regions = self.env["partner.region"].browse(
                 int(key) for key in groups if key
             )

@@ -3,6 +3,10 @@ from . import test_scale_rules
 from . import test_region
 from . import test_override
 from . import test_uscc
+from . import test_classification_import
+from . import test_economic_region
+from . import test_secondary_industry
+from . import test_scale_migration
 from . import test_industry
 from . import test_access
 from . import test_i18n

@@ -1,12 +1,12 @@
-from stdnum.cn import uscc
-
 from odoo.tests import TransactionCase, new_test_user
+
+from ..engine import uscc
 
 
 def make_uscc(body="91440101MA5C"):
-    """A valid 统一社会信用代码 starting with ``body`` (padded to 17 characters)."""
-    body = (body + "000000000000000000")[:17]
-    return body + uscc.calc_check_digit(body)
+    """A valid 统一社会信用代码 starting with ``body`` (padded to 16 characters;
+    the 组织机构代码's check character and the final one are computed)."""
+    return uscc.complete((body + "0" * 16)[:16])
 
 
 class SegmentCase(TransactionCase):

@@ -2,7 +2,6 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
-from ..reports.segment_distribution import REPORT_DIMENSIONS
 from .common import SegmentCase
 from .test_reclassify import AS_OF
 from .test_segment_report_common import SegmentReportCase
@@ -328,12 +327,8 @@ class TestAggregatesObeyRecordRules(SegmentReportCase):
         self.assertEqual(credit["open_amount"], 500)
         self.assertEqual(credit["overdue_amount"], 500)
         self.assertEqual(section["pareto"]["count"], 3)
-        tiers = {
-            row["key"]: row["count"]
-            for row in section["dimensions"][REPORT_DIMENSIONS.index("value_tier")][
-                "rows"
-            ]
-        }
+        (table,) = (d for d in section["dimensions"] if d["dimension"] == "value_tier")
+        tiers = {row["key"]: row["count"] for row in table["rows"]}
         self.assertEqual(tiers, {"high": 2, "medium": 1, "low": 0})
         # the same report for a segment user without the rule: every customer
         section = (

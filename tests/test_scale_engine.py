@@ -1,6 +1,7 @@
 from odoo.tests import BaseCase, tagged
 
 from ..engine.scale import LARGE, MEDIUM, MICRO, SMALL, Bounds, classify_scale
+from ..importer.industry_codes import DIVISIONS, SECTIONS, industry_code_candidates
 
 INDUSTRY = {"employees": Bounds(1000, 300, 20), "revenue": Bounds(4e8, 2e7, 3e6)}
 
@@ -36,6 +37,17 @@ class TestScaleEngine(BaseCase):
         self.assertIsNone(classify_scale(INDUSTRY, {"employees": 5000}))
         self.assertIsNone(classify_scale(INDUSTRY, {"employees": 5000, "revenue": 0}))
         self.assertIsNone(classify_scale(INDUSTRY, {"employees": None, "revenue": 4e8}))
+        self.assertIsNone(classify_scale(INDUSTRY, {"employees": 20}))
+        self.assertIsNone(classify_scale(INDUSTRY, {}))
+
+    def test_micro_on_one_indicator_whatever_is_missing(self):
+        self.assertEqual(classify_scale(INDUSTRY, {"employees": 8}), MICRO)
+        self.assertEqual(
+            classify_scale(INDUSTRY, {"employees": None, "revenue": 2999999}), MICRO
+        )
+        self.assertEqual(
+            classify_scale(INDUSTRY, {"employees": 19, "revenue": 0}), MICRO
+        )
 
     def test_uncovered_sector_gives_no_class(self):
         self.assertIsNone(classify_scale({}, {"employees": 5000, "revenue": 9e8}))
@@ -50,3 +62,26 @@ class TestScaleEngine(BaseCase):
             [bounds.band(v) for v in (300, 299, 100, 99, 10, 9)],
             [LARGE, MEDIUM, MEDIUM, SMALL, SMALL, MICRO],
         )
+
+
+@tagged("post_install", "-at_install")
+class TestIndustryCodes(BaseCase):
+    """GB/T 4754-2017 codes in the forms users' files carry, without the ORM."""
+
+    def test_divisions_of_the_standard(self):
+        self.assertEqual(len(DIVISIONS), 97)
+        self.assertEqual({s for s, _name in DIVISIONS.values()}, set(SECTIONS))
+        self.assertEqual(DIVISIONS["39"], ("C", "计算机、通信和其他电子设备制造业"))
+        self.assertEqual(DIVISIONS["85"], ("Q", "社会工作"))
+        self.assertEqual(DIVISIONS["53"], ("G", "铁路运输业"))
+
+    def test_candidates_finest_first(self):
+        expected = ["C3911", "C391", "C39", "C"]
+        for raw in ("3911", "C3911", "c3911", " C 3911 "):
+            self.assertEqual(industry_code_candidates(raw), expected, raw)
+        self.assertEqual(industry_code_candidates("39"), ["C39", "C"])
+        self.assertEqual(industry_code_candidates("G"), ["G"])
+        self.assertEqual(industry_code_candidates("装卸搬运和仓储业"), ["G59", "G"])
+        self.assertEqual(industry_code_candidates("D3911"), [])
+        self.assertEqual(industry_code_candidates("98"), [])
+        self.assertEqual(industry_code_candidates("制造"), [])

@@ -27,17 +27,14 @@ class TestScaleRules(SegmentCase):
         return vals
 
     def test_data_covers_the_2017_table(self):
-        self.assertEqual(len(self.rules), 15)
+        self.assertEqual(len(self.rules), 16)
         retail = self.env.ref("partner_segment.scale_rule_retail")
         self.assertEqual(
             (retail.employees_large, retail.revenue_large, retail.revenue_small),
             (300, 200000000, 1000000),
         )
         self.assertFalse(self.industry["J"].scale_rule_id)
-        self.assertEqual(
-            self.industry["K"].scale_rule_id,
-            self.env.ref("partner_segment.scale_rule_other"),
-        )
+        self.assertFalse(self.industry["K"].scale_rule_id)
         self.assertEqual(
             self.industry["K7010"].scale_rule_id,
             self.env.ref("partner_segment.scale_rule_realestate_dev"),
@@ -96,6 +93,15 @@ class TestScaleRules(SegmentCase):
         self.assertFalse(no_industry.scale_class)
         half = self.company(industry_id=self.industry["C"].id, employee_count=5000)
         self.assertFalse(half.scale_class)
+        # 工业 with 8 employees and no revenue entered: micro under the standard
+        micro = self.company(industry_id=self.industry["C"].id, employee_count=8)
+        self.assertEqual(micro.scale_class, "micro")
+        # 建筑业: revenue below the small bound, no assets entered
+        micro = self.company(industry_id=self.industry["E"].id, annual_revenue=2e6)
+        self.assertEqual(micro.scale_class, "micro")
+        # 建筑业: assets alone at small, revenue missing: undecided
+        undecided = self.company(industry_id=self.industry["E"].id, total_assets=3e6)
+        self.assertFalse(undecided.scale_class)
 
     def test_editing_a_rule_reclassifies_its_partners(self):
         partner = self.company(industry_id=self.industry["R"].id, employee_count=150)
@@ -145,3 +151,125 @@ class TestScaleRules(SegmentCase):
         partner = form.save()
         self.assertEqual(partner.scale_class, "micro")
         self.assertEqual(partner.scale_class_computed, "micro")
+
+
+@tagged("post_install", "-at_install")
+class TestScaleScope(SegmentCase):
+    """Which industries each row of the 2017 table applies to (its notes)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Industry = cls.env["res.partner.industry"]
+        # groups and classes the addon does not ship, as a user would add them
+        cls.g593 = Industry.create(
+            {"name": "低温仓储", "code": "G593", "parent_id": cls.industry["G59"].id}
+        )
+        cls.g5930 = Industry.create(
+            {"name": "低温仓储", "code": "G5930", "parent_id": cls.g593.id}
+        )
+        cls.g5910 = Industry.create(
+            {"name": "装卸搬运", "code": "G5910", "parent_id": cls.industry["G591"].id}
+        )
+        cls.rule = {
+            name: cls.env.ref(f"partner_segment.scale_rule_{name}")
+            for name in ("transport", "warehousing", "other", "realestate_dev")
+        }
+
+    def test_rule_of_each_boundary_industry(self):
+        expected = {
+            "G": False,
+            "G53": False,
+            "G54": self.rule["transport"],
+            "G58": self.rule["transport"],
+            "G59": self.rule["warehousing"],
+            "G591": self.rule["transport"],
+            "K": False,
+            "K7010": self.rule["realestate_dev"],
+            "K703": self.rule["other"],
+            "K704": False,
+            "K709": self.rule["other"],
+            "Q": False,
+            "Q84": False,
+            "Q85": self.rule["other"],
+            "M": self.rule["other"],
+            "N": self.rule["other"],
+            "O": self.rule["other"],
+            "R": self.rule["other"],
+            "J": False,
+            "P": False,
+            "S": False,
+            "T": False,
+        }
+        for code, rule in expected.items():
+            with self.subTest(code=code):
+                self.assertEqual(
+                    self.industry[code].scale_rule_id,
+                    rule or self.env["partner.scale.rule"],
+                )
+
+    def test_nearest_level_with_a_rule(self):
+        self.assertEqual(self.g593.scale_rule_id, self.rule["warehousing"])
+        self.assertEqual(self.g5930.scale_rule_id, self.rule["warehousing"])
+        self.assertEqual(self.g5910.scale_rule_id, self.rule["transport"])
+
+    def test_partners_at_the_boundaries(self):
+        # 250 employees, 2,500 万元 revenue, 6,000 万元 assets
+        vals = {"employee_count": 250, "annual_revenue": 25e6, "total_assets": 6e7}
+        codes = ["G53", "G54", "G591", "G59", "K", "K703", "K704", "K709", "Q84", "Q85"]
+        industries = [self.industry[c] for c in codes] + [self.g5930, self.g5910]
+        partners = self.Partner.with_user(self.segment_manager).create(
+            [
+                {
+                    "name": f"边界 {industry.code}",
+                    "is_company": True,
+                    "country_id": self.cn.id,
+                    "industry_id": industry.id,
+                    **vals,
+                }
+                for industry in industries
+            ]
+        )
+        self.assertEqual(
+            {p.industry_id.code: p.scale_class for p in partners},
+            {
+                "G53": False,  # 铁路运输业: not covered
+                "G54": "small",  # 交通运输业: 300 / 3000 not reached
+                "G591": "small",
+                "G5910": "small",
+                "G59": "medium",  # 仓储业: 100 / 1000 reached, 200 not
+                "G5930": "medium",
+                "K": False,  # 房地产业 alone: no single row
+                "K703": "medium",  # 其他未列明行业: employees only
+                "K704": False,  # 房地产租赁经营: not covered
+                "K709": "medium",
+                "Q84": False,  # 卫生: not covered
+                "Q85": "medium",
+            },
+        )
+
+    def test_rules_named_as_the_standard_names_them(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["partner_segment"], ["zh_CN"])
+        rules = self.env["partner.scale.rule"].with_context(lang="zh_CN").search([])
+        self.assertEqual(
+            rules.mapped("name"),
+            [
+                "农、林、牧、渔业",
+                "工业",
+                "建筑业",
+                "批发业",
+                "零售业",
+                "交通运输业",
+                "仓储业",
+                "邮政业",
+                "住宿业",
+                "餐饮业",
+                "信息传输业",
+                "软件和信息技术服务业",
+                "房地产开发经营",
+                "物业管理",
+                "租赁和商务服务业",
+                "其他未列明行业",
+            ],
+        )

@@ -1,11 +1,11 @@
 import re
 
-from stdnum.cn import uscc
-
 from odoo import api, fields, models
 
+from ..engine import uscc
 from ..importer.cells import normalise_key, parse_number, parse_text, to_text
 from ..importer.headers import Column
+from ..importer.industry_codes import industry_code_candidates
 from ..importer.report import TemplateColumn
 from ..importer.rows import CREATE, UNCHANGED, UPDATE
 
@@ -567,7 +567,10 @@ class PartnerSegmentImport(models.TransientModel):
         raw = to_text(row.values.get(key))
         if not raw:
             return
-        value = context[self._import_lookup_name(key)].get(normalise_key(raw))
+        table = context[self._import_lookup_name(key)]
+        value = table.get(normalise_key(raw))
+        if not value and key == "industry_id":
+            value = self._import_industry_from_code(raw, table)
         if not value:
             field = self.env["res.partner"]._fields[key]
             row.error(
@@ -622,6 +625,17 @@ class PartnerSegmentImport(models.TransientModel):
                             normalise_key(industry.code) + name, industry.id
                         )
         return table
+
+    @api.model
+    def _import_industry_from_code(self, raw, table):
+        """The nearest industry the database has for a GB/T 4754-2017 code at
+        any level, with or without its section letter, or a division name:
+        ``3911`` (not shipped) takes ``C``, ``5930`` takes ``G59``."""
+        for code in industry_code_candidates(raw):
+            industry_id = table.get(normalise_key(code))
+            if industry_id:
+                return industry_id
+        return None
 
     @api.model
     def _import_coded_lookup(self, records, aliases):
@@ -692,7 +706,8 @@ class PartnerSegmentImport(models.TransientModel):
     @api.model
     def _import_region_lookup(self):
         return self._import_coded_lookup(
-            self.env["partner.region"].search([]), REGION_ALIASES
+            self.env["partner.region"].search([("grouping", "=", "geographic")]),
+            REGION_ALIASES,
         )
 
     @api.model

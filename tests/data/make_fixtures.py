@@ -17,7 +17,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def make_uscc(body):
-    body = (body + "0" * 17)[:17]
+    """A valid code from its first 16 characters: the 组织机构代码's check
+    character (GB 11714) and the final one (GB 32100) are computed."""
+    body = (body + "0" * 16)[:16]
+    total = sum(
+        int(c, 36) * w
+        for c, w in zip(body[8:], (3, 7, 9, 10, 5, 8, 4, 2), strict=False)
+    )
+    body += {10: "X", 11: "0"}.get(11 - total % 11, str(11 - total % 11))
     return body + uscc.calc_check_digit(body)
 
 

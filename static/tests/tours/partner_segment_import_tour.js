@@ -4,7 +4,7 @@ import { inputFiles } from "@web/../tests/utils";
 // Two customers in a UTF-8 CSV; the Python test checks they were written.
 const CSV = [
     "客户名称*,客户编码,统一社会信用代码,客户规模,地区",
-    "浏览器导入一公司,TOUR1,91440101MA5CTUR011,大型,华南",
+    "浏览器导入一公司,TOUR1,91440101MA5CTUR09R,大型,华南",
     "浏览器导入二公司,TOUR2,,Small,east",
 ].join("\n");
 
