@@ -27,7 +27,8 @@ link_addon() {
     mkdir -p "$dir"
     for entry in "$ROOT"/* "$ROOT"/.ci; do
         case "$(basename "$entry")" in .venv|.build|.git|odoo.conf) continue ;; esac
-        ln -s "$entry" "$dir/$(basename "$entry")"
+        # -n: replace a link another run made meanwhile, never write into its target
+        ln -sfn "$entry" "$dir/$(basename "$entry")"
     done
 }
 
