@@ -53,6 +53,14 @@ env["ir.config_parameter"].set_param("partner_segment.demo_version", "2")
 env.cr.commit()
 PY
 fi
+# the addon's code changed since the database last loaded it: upgrade it first
+code="$(cd "$ROOT" && find . \( -name .git -o -name .venv -o -name .build -o -name bench -o -name tests -o -name __pycache__ \) -prune -o -type f -print | LC_ALL=C sort | xargs sha1sum | sha1sum | cut -c1-16)"
+if [ "$(psql -d "$DB" -tAc "select value from ir_config_parameter where key = 'partner_segment.demo_code'")" != "$code" ]; then
+    echo "== upgrading partner_segment in $DB to the code of this checkout"
+    "${ODOO_BIN[@]}" -d "$DB" -u partner_segment "${QUIET[@]}"
+    psql -d "$DB" -qc "insert into ir_config_parameter (key, value) values ('partner_segment.demo_code', '$code')
+        on conflict (key) do update set value = excluded.value"
+fi
 # the interface language, on the same data
 DEMO_LANG="$DEMO_LANG" shell <<'PY' >/dev/null
 import os
