@@ -27,7 +27,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from segment_bench import ROOT, build_database, sh
+from segment_bench import ROOT, build_database, print_results, sh
 
 NEW_BOUNDS = {"employees_large": 400, "revenue_large": 40_000_000}
 
@@ -141,12 +141,7 @@ def main():
         f"\n== scale-rule edit: {args.customers} customers, {args.moved} moved, "
         f"{os.cpu_count()} cores"
     )
-    for key, value in results.items():
-        print(
-            f"{key:<48} {value:>12.2f}"
-            if isinstance(value, float)
-            else f"{key:<48} {value:>12}"
-        )
+    print_results(results)
     registry.delete(db)
     if not args.keep:
         sh(f"drop_db {db}")

@@ -41,6 +41,16 @@ def sh(command):
     )
 
 
+def print_results(results):
+    """One aligned line per figure, as every benchmark here prints them."""
+    for key, value in results.items():
+        print(
+            f"{key:<48} {value:>12.2f}"
+            if isinstance(value, float)
+            else f"{key:<48} {value:>12}"
+        )
+
+
 @contextlib.contextmanager
 def profiled(variable, sort):
     """cProfile the block when the environment variable ``variable`` is set."""
@@ -289,12 +299,7 @@ def main():
         f"\n== partner_segment classification benchmark: {args.customers} customers, "
         f"{args.invoices} invoices, {os.cpu_count()} cores"
     )
-    for key, value in results.items():
-        print(
-            f"{key:<48} {value:>12.2f}"
-            if isinstance(value, float)
-            else f"{key:<48} {value:>12}"
-        )
+    print_results(results)
     registry.delete(db)
     if not args.keep:
         sh(f"drop_db {db}")
