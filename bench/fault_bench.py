@@ -59,15 +59,7 @@ CLASSES = {
 
 # ------------------------------------------------------------------ odoo
 def open_registry(db):
-    sys.path.insert(
-        0, os.environ.get("ODOO_SRC", os.path.expanduser("~/.cache/odoo/18.0"))
-    )
-    import odoo
-
-    odoo.tools.config.parse_config(
-        ["-c", os.path.join(ROOT, ".build", "odoo.conf"), "-d", db, "--log-level=warn"]
-    )
-    return odoo.modules.registry.Registry(db)
+    return segment_bench.open_registry(db, "--log-level=warn")
 
 
 def environment(cr, context=None):

@@ -27,7 +27,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from segment_bench import ROOT, build_database, print_results, sh
+from segment_bench import build_database, open_registry, print_results, sh
 
 NEW_BOUNDS = {"employees_large": 400, "revenue_large": 40_000_000}
 
@@ -89,16 +89,10 @@ def main():
     db = f"partner_segment_bench_scale_{args.customers}"
     build_database(db)
 
-    sys.path.insert(
-        0, os.environ.get("ODOO_SRC", os.path.expanduser("~/.cache/odoo/18.0"))
-    )
+    registry = open_registry(db)
     import odoo
     from odoo import api
 
-    odoo.tools.config.parse_config(
-        ["-c", os.path.join(ROOT, ".build", "odoo.conf"), "-d", db]
-    )
-    registry = odoo.modules.registry.Registry(db)
     results = {}
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})

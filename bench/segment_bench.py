@@ -41,6 +41,20 @@ def sh(command):
     )
 
 
+def open_registry(db, *options):
+    """The registry of ``db``, with the checkout's configuration (``make setup``)
+    and the Odoo source of ``ODOO_SRC``."""
+    sys.path.insert(
+        0, os.environ.get("ODOO_SRC", os.path.expanduser("~/.cache/odoo/18.0"))
+    )
+    import odoo
+
+    odoo.tools.config.parse_config(
+        ["-c", os.path.join(ROOT, ".build", "odoo.conf"), "-d", db, *options]
+    )
+    return odoo.modules.registry.Registry(db)
+
+
 def print_results(results):
     """One aligned line per figure, as every benchmark here prints them."""
     for key, value in results.items():
@@ -236,16 +250,10 @@ def main():
     db = f"partner_segment_bench_{args.customers}"
     build_database(db)
 
-    sys.path.insert(
-        0, os.environ.get("ODOO_SRC", os.path.expanduser("~/.cache/odoo/18.0"))
-    )
+    registry = open_registry(db)
     import odoo
     from odoo import api
 
-    odoo.tools.config.parse_config(
-        ["-c", os.path.join(ROOT, ".build", "odoo.conf"), "-d", db]
-    )
-    registry = odoo.modules.registry.Registry(db)
     as_of = date.today()
     results = {}
     with registry.cursor() as cr:
