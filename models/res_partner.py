@@ -2,7 +2,6 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from ..engine import uscc
 from ..engine.scale import classify_scale
 from .partner_segment_engine import INPUT_FIELDS
 
@@ -493,20 +492,6 @@ class ResPartner(models.Model):
                     )
                 )
 
-    @api.constrains("vat", "country_id", "is_company")
-    def _check_vat_uscc(self):
-        for partner in self:
-            if partner._requires_uscc() and not uscc.is_valid(partner.vat):
-                raise ValidationError(
-                    self.env._(
-                        "%(partner)s: %(code)s is not a valid Unified Social Credit "
-                        "Code (统一社会信用代码): 18 characters, digits and capitals "
-                        "except I, O, Z, S, V, ending with its check character.",
-                        partner=partner.display_name,
-                        code=partner.vat,
-                    )
-                )
-
     # ------------------------------------------------------------ CRUD
     @api.model
     def default_get(self, fields):
@@ -691,10 +676,6 @@ class ResPartner(models.Model):
         """
         self.ensure_one()
         return self.company_id.sudo() or self.env["res.company"]._get_main_company()
-
-    def _requires_uscc(self):
-        self.ensure_one()
-        return bool(self.vat and self.is_company and self.country_id.code == "CN")
 
     def _segment_keep_locked_values(self, vals):
         """Locking without giving a value locks the value the partner has now."""
