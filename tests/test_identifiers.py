@@ -29,7 +29,9 @@ class TestIdentifierRules(BaseCase):
         self.assertEqual(identifiers.id_card_error(good[:17]), "length")
         self.assertEqual(identifiers.id_card_error("1101051949123A002X"), "format")
         # 30 February does not exist
-        self.assertEqual(identifiers.id_card_error(id_card("11010519490230002")), "date")
+        self.assertEqual(
+            identifiers.id_card_error(id_card("11010519490230002")), "date"
+        )
 
     def test_id_card_check_x(self):
         # the check character 10 is written X
@@ -65,7 +67,9 @@ class TestIdentifierRules(BaseCase):
 
     def test_guess_kind(self):
         self.assertEqual(identifiers.guess_kind(make_uscc()), "uscc")
-        self.assertEqual(identifiers.guess_kind(id_card("11010519491231002")), "taxpayer")
+        self.assertEqual(
+            identifiers.guess_kind(id_card("11010519491231002")), "taxpayer"
+        )
         self.assertEqual(identifiers.guess_kind(old_taxpayer_id()), "taxpayer")
         self.assertIsNone(identifiers.guess_kind("nonsense"))
 
@@ -89,7 +93,9 @@ class TestPartnerIdentifierKind(SegmentCase):
         partner = self.company(name="老税号公司", vat=code, vat_kind="taxpayer")
         self.assertEqual(partner.vat, code)
         # the same code is not a USCC
-        with self.assertRaisesRegex(ValidationError, "老税号公司.*Unified Social Credit"):
+        with self.assertRaisesRegex(
+            ValidationError, "老税号公司.*Unified Social Credit"
+        ):
             partner.vat_kind = "uscc"
 
     def test_bad_taxpayer_id_names_partner_and_code(self):
@@ -124,6 +130,8 @@ class TestPartnerIdentifierKind(SegmentCase):
 
     def test_foreign_partner_is_not_checked_whatever_the_kind(self):
         partner = self.company(
-            country_id=self.env.ref("base.de").id, vat="DE123456789", vat_kind="taxpayer"
+            country_id=self.env.ref("base.de").id,
+            vat="DE123456789",
+            vat_kind="taxpayer",
         )
         self.assertEqual(partner.vat, "DE123456789")
