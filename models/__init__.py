@@ -16,3 +16,4 @@ from . import account_move_line
 from . import partner_segment_overview
 from . import ir_actions_report
 from . import partner_segment_import_job
+from . import partner_segment_reclassify_job

@@ -149,6 +149,7 @@ class PartnerSegmentEngine(models.AbstractModel):
         source="cron",
         commit=False,
         first_ids=None,
+        on_batch=None,
     ):
         """Classify the customers of ``company`` (all, or ``partners``) as of ``as_of``.
 
@@ -159,7 +160,10 @@ class PartnerSegmentEngine(models.AbstractModel):
         ``commit``, each batch is committed and the cron progress updated: a run
         that stops half-way keeps its batches, and the next run finds nothing
         to write for them and goes on.  The batch size can be lowered with the
-        ``segment_batch_size`` context key.
+        ``segment_batch_size`` context key.  ``on_batch(batch, written)`` is
+        called after each batch (committed, with ``commit``) with its partner
+        ids and how many of them were written; when it returns False the run
+        stops there (a background job resumes it later).
         :return: number of partners written
         """
         company = company.sudo()
@@ -188,17 +192,22 @@ class PartnerSegmentEngine(models.AbstractModel):
         if commit:
             self._commit()  # each batch in a transaction of its own, started below
         written = done = 0
+        stopped = False
         for start in range(0, len(ordered), batch_size):
             batch = ordered[start : start + batch_size]
             done += len(batch)
             args = (company, batch, aggregates, classes, as_of, source)
             if commit:
-                written += self._write_batch_committed(
+                batch_written = self._write_batch_committed(
                     *args, done=done, remaining=len(ordered) - done
                 )
             else:
-                written += self._write_batch(*args)
-        if partners is None:
+                batch_written = self._write_batch(*args)
+            written += batch_written
+            if on_batch is not None and on_batch(batch, batch_written) is False:
+                stopped = True
+                break
+        if partners is None and not stopped:
             company.segment_last_run = started
         _logger.info(
             "partner_segment: company %s classified as of %s: %d customers, %d written",

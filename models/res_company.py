@@ -42,6 +42,13 @@ class ResCompany(models.Model):
         "background, in committed batches, with its progress shown; 0 runs every "
         "import in the request.",
     )
+    segment_reclassify_background_partners = fields.Integer(
+        "Reclassify in Background Above (customers)",
+        default=20000,
+        help="Reclassifying more customers than this runs in the background, in "
+        "committed batches, with its progress shown; 0 reclassifies in the request "
+        "whatever the number.",
+    )
     segment_region_grouping = fields.Selection(
         [
             ("geographic", "Geographic regions"),

@@ -7,6 +7,9 @@ class ResConfigSettings(models.TransientModel):
     segment_import_background_rows = fields.Integer(
         related="company_id.segment_import_background_rows", readonly=False
     )
+    segment_reclassify_background_partners = fields.Integer(
+        related="company_id.segment_reclassify_background_partners", readonly=False
+    )
     segment_region_grouping = fields.Selection(
         related="company_id.segment_region_grouping", readonly=False
     )

@@ -578,10 +578,16 @@ class ResPartner(models.Model):
 
     # ------------------------------------------------------------ actions
     def action_segment_reclassify(self):
-        """Reclassify these customers now, in the current company."""
+        """Reclassify these customers in the current company: now, or in the
+        background above the company's threshold (the job's form then opens)."""
         self.env["partner.segment.engine"]._check_manager()
+        partners = self.commercial_partner_id
+        threshold = self.env.company.segment_reclassify_background_partners
+        if threshold > 0 and len(partners) > threshold:
+            job = self.env["partner.segment.reclassify.job"]._job_start(partners)
+            return job._job_open()
         self.env["partner.segment.engine"]._reclassify(
-            self.env.company, partners=self.commercial_partner_id, source="manual"
+            self.env.company, partners=partners, source="manual"
         )
         return True
 

@@ -30,3 +30,4 @@ from . import test_group_order
 from . import test_import_job
 from . import test_class_moves
 from . import test_identifiers
+from . import test_reclassify_job

@@ -1,0 +1,252 @@
+import hashlib
+import logging
+import time
+
+import psycopg2
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+
+class PartnerSegmentReclassifyJob(models.Model):
+    """A Reclassify of more customers than one HTTP request may take, run by a cron.
+
+    The job keeps the customers still to classify; the scheduled action runs
+    the engine on them in committed batches (``partner.segment.engine``'s
+    ``on_batch``), takes each committed batch off the list with the progress,
+    and stops after its time budget, triggering itself again.  A worker killed
+    half-way leaves the list as the last committed batch left it: the next run
+    goes on from there, and the engine writes nothing for customers whose
+    classes are already current.
+    """
+
+    _name = "partner.segment.reclassify.job"
+    _inherit = ["mail.thread"]
+    _description = "Background Reclassification"
+    _order = "id desc"
+
+    name = fields.Char(required=True, readonly=True)
+    user_id = fields.Many2one(
+        "res.users", "Started By", required=True, readonly=True, index=True
+    )
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
+    checksum = fields.Char(readonly=True)
+    state = fields.Selection(
+        [
+            ("queued", "Waiting"),
+            ("running", "Running"),
+            ("done", "Done"),
+            ("failed", "Failed"),
+        ],
+        default="queued",
+        required=True,
+        readonly=True,
+        tracking=True,
+    )
+    partner_ids_todo = fields.Json(
+        "Customers Left", readonly=True, help="Ids of the customers not yet classified."
+    )
+    progress_done = fields.Integer("Customers Done", readonly=True)
+    progress_total = fields.Integer("Customers", readonly=True)
+    progress = fields.Float(compute="_compute_progress")
+    written_count = fields.Integer("Customers Changed", readonly=True)
+    error_message = fields.Text("Failure", readonly=True)
+
+    def init(self):
+        # the double-click guard: one active job per company and set of customers
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s "
+                "(company_id, checksum) WHERE state IN ('queued', 'running')",
+                SQL.identifier("partner_segment_reclassify_job_active_uniq"),
+                SQL.identifier(self._table),
+            )
+        )
+
+    @api.depends("progress_done", "progress_total")
+    def _compute_progress(self):
+        for job in self:
+            total = job.progress_total
+            job.progress = 100.0 * job.progress_done / total if total else 0.0
+
+    def action_refresh(self):
+        self.ensure_one()
+        return self._job_open()
+
+    # ------------------------------------------------------------ hand-off
+    @api.model
+    def _job_start(self, partners):
+        """A job classifying ``partners`` in the current company, triggered at
+        once; the same customers already queued or running give that job."""
+        ids = sorted(partners.ids)
+        checksum = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()
+        company = self.env.company
+        running = self.sudo().search(
+            [
+                ("company_id", "=", company.id),
+                ("checksum", "=", checksum),
+                ("state", "in", ("queued", "running")),
+            ],
+            limit=1,
+        )
+        if running:
+            return running.sudo(False)
+        vals = {
+            "name": self.env._(
+                "Reclassify %(count)s customers of %(company)s",
+                count=len(ids),
+                company=company.name,
+            ),
+            "user_id": self.env.uid,
+            "company_id": company.id,
+            "checksum": checksum,
+            "partner_ids_todo": ids,
+            "progress_total": len(ids),
+        }
+        try:
+            with self.env.cr.savepoint():
+                job = self.sudo().create(vals).sudo(False)
+        except psycopg2.errors.UniqueViolation:
+            raise UserError(
+                self.env._(
+                    "These customers are already being reclassified: wait for that "
+                    "run to end."
+                )
+            ) from None
+        self.env.ref("partner_segment.ir_cron_reclassify_job")._trigger()
+        return job
+
+    # ------------------------------------------------------------ the cron
+    @api.model
+    def _cron_run_jobs(self, time_budget=20):
+        """Run the oldest waiting job for about ``time_budget`` seconds, then
+        trigger the cron again while work is left (as the import jobs do)."""
+        self = self.sudo()
+        deadline = time.monotonic() + time_budget
+        cron = self.env["ir.cron"]
+        while time.monotonic() < deadline:
+            job = self.search(
+                [("state", "in", ("queued", "running"))], limit=1, order="id"
+            )
+            if not job:
+                break
+            job._job_run(deadline=deadline)
+            self.env["partner.segment.engine"]._commit()
+        left = self.search_count([("state", "in", ("queued", "running"))])
+        cron._notify_progress(done=0, remaining=0)
+        if left:
+            self.env.ref("partner_segment.ir_cron_reclassify_job")._trigger()
+
+    def _job_run(self, deadline=None, max_batches=None):
+        """Classify this job's customers left, until they are all done, the
+        ``deadline`` (time.monotonic()) or ``max_batches`` batches.  A failure
+        ends the job with its message."""
+        self.ensure_one()
+        todo = list(self.partner_ids_todo or [])
+        if self.state == "queued":
+            self.state = "running"
+        batches = [0]
+
+        def on_batch(batch, written):
+            done = set(batch)
+            todo[:] = [pid for pid in todo if pid not in done]
+            self.write(
+                {
+                    "partner_ids_todo": todo,
+                    "progress_done": self.progress_total - len(todo),
+                    "written_count": self.written_count + written,
+                }
+            )
+            self.env["partner.segment.engine"]._commit()
+            self._job_notify_progress()
+            batches[0] += 1
+            if max_batches and batches[0] >= max_batches:
+                return False
+            return not (deadline and time.monotonic() >= deadline)
+
+        engine = (
+            self.env["partner.segment.engine"]
+            .with_user(self.user_id)
+            .with_company(self.company_id)
+        )
+        try:
+            with engine._company_transaction():  # back to the last committed batch
+                if todo:
+                    engine._reclassify(
+                        self.company_id,
+                        partners=self.env["res.partner"].browse(todo),
+                        source="manual",
+                        commit=True,
+                        on_batch=on_batch,
+                    )
+        except psycopg2.errors.TransactionRollbackError:
+            raise  # another transaction wrote the same rows: the next run retries
+        except Exception as error:  # ends the job, never silently
+            if not isinstance(error, UserError):
+                _logger.exception("background reclassification %s failed", self.id)
+            message = error.args[0] if error.args else str(error)
+            self._job_fail(
+                message
+                if isinstance(error, UserError)
+                else self.env._(
+                    "The reclassification stopped on an error: %(error)s", error=error
+                )
+            )
+            return
+        if not todo:
+            self.write({"state": "done", "progress_done": self.progress_total})
+            self._job_notify_end()
+
+    def _job_fail(self, message):
+        self.write({"state": "failed", "error_message": message})
+        self._job_notify_end()
+
+    def _job_open(self):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }
+
+    def _job_notify_progress(self):
+        self.user_id._bus_send(
+            "partner_segment_reclassify_progress",
+            {"id": self.id, "done": self.progress_done, "total": self.progress_total},
+        )
+
+    def _job_notify_end(self):
+        """A message in the user's inbox, and a toast."""
+        if self.state == "failed":
+            body = self.env._(
+                "The reclassification of %(count)s customers failed: %(error)s",
+                count=self.progress_total,
+                error=self.error_message,
+            )
+        else:
+            body = self.env._(
+                "The reclassification of %(count)s customers has ended: "
+                "%(changed)s changed.",
+                count=self.progress_total,
+                changed=self.written_count,
+            )
+        self.sudo().message_post(
+            body=body,
+            partner_ids=self.user_id.partner_id.ids,
+            message_type="notification",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.user_id._bus_send(
+            "simple_notification",
+            {
+                "type": "danger" if self.state == "failed" else "success",
+                "title": self.env._("Background reclassification"),
+                "message": body,
+                "sticky": True,
+            },
+        )
