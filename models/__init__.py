@@ -6,6 +6,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import res_partner_identifier
+from . import install
 from . import partner_segment_history
 from . import partner_segment_followup_rule
 from . import mail_activity

@@ -83,8 +83,33 @@ class PartnerRegion(models.Model):
     def create(self, vals_list):
         self.env["res.partner"].flush_model(["region_id"])
         regions = super().create(vals_list)
-        regions._reclassify_partners()
+        if not regions._segment_installing():
+            regions._reclassify_partners()
         return regions
+
+    def _segment_installing(self):
+        """Whether these records come from the addon's data while it is being
+        installed: the end of the data file then classifies every partner once."""
+        return bool(
+            self.env.context.get("install_mode")
+            and self.env["ir.module.module"]
+            .sudo()
+            .search_count(
+                [("name", "=", "partner_segment"), ("state", "=", "to install")]
+            )
+        )
+
+    @api.model
+    def _segment_install_regions(self):
+        """Every partner's geographic and economic region, computed once at
+        install (models/install.py), without a chatter message per partner."""
+        partners = (
+            self.env["res.partner"]
+            .with_context(active_test=False, mail_notrack=True)
+            .search(["|", ("country_id", "!=", False), ("state_id", "!=", False)])
+        )
+        self.env.add_to_compute(partners._fields["economic_region_id"], partners)
+        partners._segment_recompute_and_report(["region_id"], "region")
 
     def write(self, vals):
         before = self._get_region_scope()

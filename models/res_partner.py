@@ -378,10 +378,17 @@ class ResPartner(models.Model):
         by_state, by_country, domestic, international = self.env[
             "partner.region"
         ]._get_region_map()
+        main_country = self.env["res.company"]._get_main_company().country_id
+        home_countries = {}  # company -> its country, read once per company
         for partner in self:
             region = self.env["partner.region"]
             if partner._is_segment_entity() and partner.country_id:
-                home = partner._segment_home_company().country_id
+                company = partner.company_id
+                if company not in home_countries:
+                    home_countries[company] = (
+                        company.sudo().country_id if company else main_country
+                    )
+                home = home_countries[company]
                 region = by_country.get(partner.country_id.id) or by_state.get(
                     partner.state_id.id
                 )

@@ -118,3 +118,46 @@ class TestEconomicRegion(SegmentCase):
                 ("economic_region_id", "in", [self.region["econ_east"].id]),
             ],
         )
+
+
+@tagged("post_install", "-at_install")
+class TestInstallRegions(SegmentCase):
+    """At install, every existing partner gets its regions at once, without a
+    chatter message per partner (models/install.py)."""
+
+    def test_install_regions_of_existing_partners(self):
+        guangdong = self.state("GD")
+        partners = self.Partner.with_context(tracking_disable=False).create(
+            [
+                {
+                    "name": f"安装前客户{i}",
+                    "is_company": True,
+                    "country_id": self.cn.id,
+                    "state_id": guangdong.id,
+                }
+                for i in range(3)
+            ]
+        )
+        # as the columns are when the addon's data starts loading
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET region_id = NULL, region_id_computed = NULL, "
+            "economic_region_id = NULL WHERE id = ANY(%s)",
+            [partners.ids],
+        )
+        self.env.invalidate_all()
+        messages = self.env["mail.message"].search_count(
+            [("model", "=", "res.partner"), ("res_id", "in", partners.ids)]
+        )
+        self.env["partner.region"]._segment_install_regions()
+        self.env.flush_all()
+        self.assertEqual(partners.mapped("region_id"), self.region["south"])
+        self.assertEqual(
+            partners.mapped("economic_region_id"), self.region["econ_east"]
+        )
+        self.assertEqual(
+            self.env["mail.message"].search_count(
+                [("model", "=", "res.partner"), ("res_id", "in", partners.ids)]
+            ),
+            messages,
+        )
