@@ -16,13 +16,16 @@ FILE; ``--keep`` keeps the installed database.
 import argparse
 import os
 import subprocess
-import sys
 import time
 from datetime import date
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from segment_bench import ROOT, load_fixture, open_registry, print_results, sh  # noqa: E402
+from segment_bench import (
+    ROOT,
+    load_fixture,
+    open_registry,
+    print_results,
+    sh,
+)
 
 
 def add_addresses(env, customers):
