@@ -599,7 +599,8 @@ class ResPartner(models.Model):
         ORM-computed effective field with an inverse, as ``scale_class``.  The
         history, follow-ups, overview, reports and import then show it.
         """
-        return dimensions.override_dimensions()
+        # a dimension registered by a module this database lacks has no fields
+        return [d for d in dimensions.override_dimensions() if d in self._fields]
 
     @api.model
     def _segment_class_ordered_fields(self):
