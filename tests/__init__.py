@@ -29,4 +29,5 @@ from . import test_home_company
 from . import test_group_order
 from . import test_import_job
 from . import test_class_moves
+from . import test_dimension_registry
 from . import test_dimension_extension
