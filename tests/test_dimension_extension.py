@@ -171,6 +171,18 @@ class DimensionExtensionTests:
         )[0]
         self.assertEqual(text_of(title), "Loyalty")
 
+    def test_classification_run_keeps_its_classes(self):
+        """The engine writes the per-company dimensions it classifies; an added
+        one it does not classify keeps its hand-written (locked) classes."""
+        self.env["partner.segment.engine"]._reclassify(self.env.company)
+        self.assertEqual(
+            self.partners.mapped(self.key), ["gold", "gold", "bronze", False]
+        )
+        self.assertEqual(
+            {r.class_key: r.customer_count for r in self.overview_rows()},
+            {False: 1, "gold": 2, "bronze": 1},
+        )
+
     def test_groups_come_in_the_order_of_its_classes(self):
         groups = self.Partner.with_user(self.segment_user).read_group(
             [("id", "in", self.partners.ids)], [self.key], [self.key]
