@@ -27,6 +27,8 @@ Customers never invoiced get no class at all (``None``).
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from .dimensions import CREDIT_GRADE
+
 
 @dataclass(frozen=True)
 class Rules:
@@ -129,7 +131,8 @@ def quadrant(life, tier):
     }[life, big]
 
 
-CREDIT_ORDER = ("AAA", "AA", "A", "B", "C")
+# best first, as the registry orders the grades
+CREDIT_ORDER = CREDIT_GRADE.class_keys()
 
 
 def credit_grade(agg, life, rules):

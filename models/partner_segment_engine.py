@@ -394,10 +394,22 @@ class PartnerSegmentEngine(models.AbstractModel):
         ]
 
     @api.model
+    def _engine_dimensions(self):
+        """The dimensions the engine writes: the per-company ones (company-dependent
+        fields not computed by the ORM).  A plain stored dimension that a module
+        registers without a compute is written by hand or by the import only."""
+        Partner = self.env["res.partner"]
+        return [
+            d
+            for d in Partner._segment_written_dimensions()
+            if Partner._fields[d].company_dependent
+        ]
+
+    @api.model
     def _stored_field_names(self):
         Partner = self.env["res.partner"]
         names = list(INPUT_FIELDS.values())
-        for dimension in Partner._segment_written_dimensions():
+        for dimension in self._engine_dimensions():
             computed, _manual, locked = Partner._segment_field_names(dimension)
             names += [dimension, computed, locked]
         return names
@@ -496,7 +508,7 @@ class PartnerSegmentEngine(models.AbstractModel):
         )
         if not rows:
             return 0
-        dimensions = self.env["res.partner"]._segment_written_dimensions()
+        dimensions = self._engine_dimensions()
         self._store_rows(company, rows, dimensions, as_of)
         # a customer's first class in a dimension is not a move between classes
         self.env["partner.segment.history"].sudo()._log_changes(
@@ -518,7 +530,7 @@ class PartnerSegmentEngine(models.AbstractModel):
         new) of effective values.  A locked dimension keeps its value.
         """
         Partner = self.env["res.partner"]
-        dimensions = Partner._segment_written_dimensions()
+        dimensions = self._engine_dimensions()
         names = {d: Partner._segment_field_names(d) for d in dimensions}
         empty_classes = dict.fromkeys(dimensions)
         no_aggregates = Aggregates()

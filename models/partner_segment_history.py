@@ -1,27 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..engine.behaviour import CREDIT_ORDER
-
-# Order of the classes of each dimension, best first: a move to a smaller
-# index is "up".  Dimensions not listed (region, lifecycle) have no direction.
-CLASS_ORDER = {
-    "scale_class": ("large", "medium", "small", "micro"),
-    "value_tier": ("high", "medium", "low"),
-    "frequency_class": ("high", "medium", "low", "inactive"),
-    "credit_grade": CREDIT_ORDER,
-    "quadrant": ("old_big", "new_big", "new_small", "old_small"),
-    "rfm_class": (
-        "important_value",
-        "important_develop",
-        "important_keep",
-        "important_retain",
-        "general_value",
-        "general_develop",
-        "general_keep",
-        "general_retain",
-    ),
-}
+from ..engine import dimensions
 
 
 class PartnerSegmentHistory(models.Model):
@@ -110,12 +90,21 @@ class PartnerSegmentHistory(models.Model):
         return dict(field._description_selection(self.env)).get(value, value)
 
     @api.model
-    def _direction(self, dimension, old, new):
+    def _direction(self, dimension, old, new, orders=None):
+        """up, down, new, removed or moved: the order of the dimension's classes
+        (best first, from the registry) says whether a move is up or down;
+        dimensions without a direction (region, lifecycle) just move.
+
+        :param orders: ``dimensions.class_orders()``, read once by a caller
+            that logs many changes (dimensions registered later are included)
+        """
         if not old:
             return "new"
         if not new:
             return "removed"
-        order = CLASS_ORDER.get(dimension)
+        if orders is None:
+            orders = dimensions.class_orders()
+        order = orders.get(dimension)
         if not order or old not in order or new not in order:
             return "moved"
         return "up" if order.index(new) < order.index(old) else "down"
@@ -133,6 +122,7 @@ class PartnerSegmentHistory(models.Model):
         customer and dimension), so it is inserted with one SQL statement rather
         than one ORM create per row; it has no computed stored fields.
         """
+        orders = dimensions.class_orders()
         rows = [
             (
                 pid,
@@ -140,7 +130,7 @@ class PartnerSegmentHistory(models.Model):
                 dim,
                 self._key(old),
                 self._key(new),
-                self._direction(dim, self._key(old), self._key(new)),
+                self._direction(dim, self._key(old), self._key(new), orders),
             )
             for pid, cid, dim, old, new in changes
         ]

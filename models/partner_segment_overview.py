@@ -2,24 +2,14 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..engine import dimensions
 from .res_partner import MONEY_GROUPS
 
-# Dimensions of the overview, in display order: (dimension, partner field).
-# "industry" is the GB/T 4754 section of the partner's industry.
-OVERVIEW_DIMENSIONS = (
-    ("value_tier", "value_tier"),
-    ("frequency_class", "frequency_class"),
-    ("quadrant", "quadrant"),
-    ("credit_grade", "credit_grade"),
-    ("rfm_class", "rfm_class"),
-    ("lifecycle", "lifecycle"),
-    ("scale_class", "scale_class"),
-    ("region_id", "region_id"),
-    ("industry", "industry_id"),
-)
 # what the partners a user may read depend on: the user and the allowed companies
 READER_CONTEXT = ("uid", "allowed_company_ids")
-# a class of a dimension of a company gets id (company * 100 + dimension) * 10^8 + class
+# a class of a dimension of a company gets id (company * 100 + dimension) * 10^8 +
+# class: dimension is the position in the overview (under 100), class the
+# position in the selection or the record id (under 10^8)
 CLASS_SPAN = 10**8
 
 
@@ -38,16 +28,15 @@ class PartnerSegmentOverview(models.Model):
     _auto = False
     _order = "company_id, dimension_sequence, sequence"
     _rec_name = "class_label"
+    # the fields of dimensions registered later are flushed by the query itself
+    # (its columns carry them, see _class_key_sql)
     _depends = {
         "res.partner": [
             "active",
-            "industry_id",
-            "region_id",
-            "scale_class",
             "segment_classified_on",
             "segment_overdue_amount",
             "segment_revenue",
-            *(fname for _dimension, fname in OVERVIEW_DIMENSIONS),
+            *(d.field_name for d in dimensions.overview_dimensions()),
         ],
         "res.partner.industry": ["parent_path"],
         "res.company": ["currency_id"],
@@ -87,30 +76,41 @@ class PartnerSegmentOverview(models.Model):
         return self._overview_query()
 
     @api.model
+    def _overview_dimensions(self):
+        """The registry's dimensions of the overview, in display order: read at
+        each call, so that a dimension registered later is shown (those whose
+        partner field this database lacks are left out)."""
+        partner = self.env["res.partner"]
+        return [
+            d
+            for d in dimensions.overview_dimensions()
+            if d.field_name in partner._fields
+        ]
+
+    @api.model
     def _selection_dimension(self):
         partner = self.env["res.partner"]
         return [
-            (dimension, partner._fields[fname].get_description(self.env)["string"])
-            for dimension, fname in OVERVIEW_DIMENSIONS
+            (d.key, partner._fields[d.field_name].get_description(self.env)["string"])
+            for d in self._overview_dimensions()
         ]
 
     def _compute_class_label(self):
         partner = self.env["res.partner"]
         labels = {}
-        for dimension, fname in OVERVIEW_DIMENSIONS:
-            field = partner._fields[fname]
+        for dimension in self._overview_dimensions():
+            field = partner._fields[dimension.field_name]
             if field.type == "selection":
-                labels[dimension] = dict(field._description_selection(self.env))
-        records = {
-            "region_id": self.env["partner.region"].with_context(active_test=False),
-            "industry": self.env["res.partner.industry"].with_context(
-                active_test=False
-            ),
-        }
-        for dimension, model in records.items():
-            keys = {int(r.class_key) for r in self if r.dimension == dimension}
-            keys.discard(0)
-            labels[dimension] = {
+                labels[dimension.key] = dict(field._description_selection(self.env))
+                continue
+            # classes that are records: their names, archived ones included
+            model = self.env[field.comodel_name].with_context(active_test=False)
+            keys = {
+                int(r.class_key)
+                for r in self
+                if r.dimension == dimension.key and r.class_key
+            }
+            labels[dimension.key] = {
                 str(record.id): record.display_name for record in model.browse(keys)
             }
         not_classified = self.env._("Not classified")
@@ -126,7 +126,7 @@ class PartnerSegmentOverview(models.Model):
         first), not in the alphabetical order of their keys."""
         ranked = dict(groupby_terms)
         if "dimension" in ranked:
-            keys = [dimension for dimension, _fname in OVERVIEW_DIMENSIONS]
+            keys = [d.key for d in self._overview_dimensions()]
             ranked["dimension"] = SQL(
                 "array_position(%s::text[], (%s)::text)", keys, ranked["dimension"]
             )
@@ -168,14 +168,16 @@ class PartnerSegmentOverview(models.Model):
     def _get_customer_domain(self):
         """Domain of the classified customers of this row's class."""
         self.ensure_one()
-        fname = dict(OVERVIEW_DIMENSIONS)[self.dimension]
+        dimension = dimensions.get(self.dimension)
+        fname = dimension.field_name
         domain = [("segment_classified_on", "!=", False)]
         if not self.class_key:
             return [*domain, (fname, "=", False)]
-        if self.dimension == "industry":
-            return [*domain, (fname, "child_of", int(self.class_key))]
-        if self.dimension == "region_id":
-            return [*domain, (fname, "=", int(self.class_key))]
+        if self.env["res.partner"]._fields[fname].type == "many2one":
+            # a class shown by the root of its hierarchy (the industry's section)
+            # holds the records under it
+            operator = "child_of" if fname != dimension.key else "="
+            return [*domain, (fname, operator, int(self.class_key))]
         return [*domain, (fname, "=", self.class_key)]
 
     @api.model
@@ -187,30 +189,71 @@ class PartnerSegmentOverview(models.Model):
         return SQL("p.id IN %s", query.subselect())
 
     @api.model
+    def _class_key_sql(self, dimension, company_key):
+        """SQL on ``p`` (``res_partner``): the partner's class of ``dimension``
+        as text, in the company whose id (as text) is ``company_key``.
+
+        A per-company class is the company's key of its jsonb column; a
+        dimension shown through another field (industry: ``industry_id``) is
+        the root of that field's hierarchy (the GB/T 4754 section), read from
+        the join of :meth:`_class_join_sql`; a record class is its id.  The
+        column carries its field, so the query flushes it.
+        """
+        partner = self.env["res.partner"]
+        field = partner._fields[dimension.field_name]
+        column = SQL.identifier("p", dimension.field_name, to_flush=field)
+        if field.company_dependent:
+            return SQL("(%s ->> %s)", column, company_key)
+        if dimension.field_name != dimension.key:
+            return SQL(
+                "split_part(%s, '/', 1)",
+                SQL.identifier(self._class_join_alias(dimension), "parent_path"),
+            )
+        return SQL("%s::varchar", column)
+
+    @api.model
+    def _class_join_sql(self, dimension):
+        """SQL: the join :meth:`_class_key_sql` reads a hierarchy's root from
+        (empty for the other dimensions)."""
+        if dimension.field_name == dimension.key:
+            return SQL()
+        field = self.env["res.partner"]._fields[dimension.field_name]
+        comodel = self.env[field.comodel_name]
+        alias = self._class_join_alias(dimension)
+        return SQL(
+            "LEFT JOIN %s AS %s ON %s = %s",
+            SQL.identifier(comodel._table),
+            SQL.identifier(alias),
+            SQL.identifier(alias, "id"),
+            SQL.identifier("p", dimension.field_name, to_flush=field),
+        )
+
+    @api.model
+    def _class_join_alias(self, dimension):
+        return f"root_{dimension.key}"
+
+    @api.model
     def _overview_query(self):
         partner = self.env["res.partner"]
+        overview_dimensions = self._overview_dimensions()
 
         def value(fname):
             return SQL("(p.%s ->> c.id::text)", SQL.identifier(fname))
 
-        def class_number(dimension, fname):
-            field = partner._fields[fname]
+        def class_number(dimension):
+            field = partner._fields[dimension.field_name]
+            column = SQL.identifier("s", dimension.key)
             if field.type != "selection":
-                return SQL("COALESCE(s.%s::int, 0)", SQL.identifier(dimension))
+                return SQL("COALESCE(%s::int, 0)", column)
             return SQL(
-                "CASE s.%s %s ELSE 0 END",
-                SQL.identifier(dimension),
+                "CASE %s %s ELSE 0 END",
+                column,
                 SQL(" ").join(
                     SQL("WHEN %s THEN %s", key, index)
-                    for index, (key, _label) in enumerate(field.selection, start=1)
+                    for index, key in enumerate(field.get_values(self.env), start=1)
                 ),
             )
 
-        behaviour = [
-            d
-            for d, fname in OVERVIEW_DIMENSIONS
-            if partner._fields[fname].company_dependent
-        ]
         return SQL(
             """
             SELECT (s.company_id * 100 + d.dimension_sequence)::bigint * %(span)s
@@ -224,13 +267,10 @@ class PartnerSegmentOverview(models.Model):
                     SELECT p.id, c.id AS company_id, c.currency_id,
                            COALESCE(%(revenue)s::numeric, 0) AS revenue,
                            COALESCE(%(overdue)s::numeric, 0) AS overdue_amount,
-                           p.scale_class,
-                           split_part(ind.parent_path, '/', 1) AS industry,
-                           p.region_id::varchar AS region_id,
-                           %(behaviour)s
+                           %(classes)s
                       FROM res_partner p
                 CROSS JOIN res_company c
-                 LEFT JOIN res_partner_industry ind ON ind.id = p.industry_id
+                           %(joins)s
                      WHERE p.segment_classified_on ? c.id::text
                        AND p.active
                        AND %(readable)s
@@ -244,17 +284,23 @@ class PartnerSegmentOverview(models.Model):
             readable=self._readable_partners_sql(),
             revenue=value("segment_revenue"),
             overdue=value("segment_overdue_amount"),
-            behaviour=SQL(", ").join(
-                SQL("%s AS %s", value(d), SQL.identifier(d)) for d in behaviour
+            classes=SQL(", ").join(
+                SQL(
+                    "%s AS %s",
+                    self._class_key_sql(d, SQL("c.id::text")),
+                    SQL.identifier(d.key),
+                )
+                for d in overview_dimensions
             ),
+            joins=SQL(" ").join(self._class_join_sql(d) for d in overview_dimensions),
             pairs=SQL(", ").join(
                 SQL(
                     "(%s, %s, s.%s, %s)",
-                    dimension,
+                    dimension.key,
                     index,
-                    SQL.identifier(dimension),
-                    class_number(dimension, fname),
+                    SQL.identifier(dimension.key),
+                    class_number(dimension),
                 )
-                for index, (dimension, fname) in enumerate(OVERVIEW_DIMENSIONS)
+                for index, dimension in enumerate(overview_dimensions)
             ),
         )

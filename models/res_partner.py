@@ -2,40 +2,10 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from ..engine import dimensions
 from ..engine.scale import classify_scale
 from .partner_segment_engine import INPUT_FIELDS
 
-SCALE_CLASSES = [
-    ("large", "Large"),
-    ("medium", "Medium"),
-    ("small", "Small"),
-    ("micro", "Micro"),
-]
-VALUE_TIERS = [("high", "High Value"), ("medium", "Medium Value"), ("low", "Low Value")]
-FREQUENCY_CLASSES = [
-    ("high", "High Frequency"),
-    ("medium", "Medium Frequency"),
-    ("low", "Low Frequency"),
-    ("inactive", "No Transactions"),
-]
-LIFECYCLES = [("new", "New Customer"), ("old", "Existing Customer")]
-QUADRANTS = [
-    ("old_big", "Existing Big Customer"),
-    ("new_big", "New Big Customer"),
-    ("new_small", "New Small Customer"),
-    ("old_small", "Existing Small Customer"),
-]
-CREDIT_GRADES = [("AAA", "AAA"), ("AA", "AA"), ("A", "A"), ("B", "B"), ("C", "C")]
-RFM_CLASSES = [
-    ("important_value", "Important Value"),
-    ("important_develop", "Important Development"),
-    ("important_keep", "Important Retention"),
-    ("important_retain", "Important Win-back"),
-    ("general_value", "General Value"),
-    ("general_develop", "General Development"),
-    ("general_keep", "General Retention"),
-    ("general_retain", "General Win-back"),
-]
 # Who may read the classification (see README, "Who sees what"): internal users
 # only, as core protects a partner's credit figures from its portal user; the
 # money figures only Customer Segments users and invoicing users, the groups
@@ -45,14 +15,12 @@ MONEY_GROUPS = (
     "partner_segment.partner_segment_group_user,"
     "account.group_account_invoice,account.group_account_readonly"
 )
-# Behavioural dimensions: per company, written by partner.segment.engine
+# Behavioural dimensions: per company, written by partner.segment.engine;
+# {dimension: (label, selection)} from the registry (engine/dimensions.py)
 BEHAVIOUR_DIMENSIONS = {
-    "value_tier": ("Value Tier", VALUE_TIERS),
-    "frequency_class": ("Frequency", FREQUENCY_CLASSES),
-    "lifecycle": ("Lifecycle", LIFECYCLES),
-    "quadrant": ("Customer Group", QUADRANTS),
-    "credit_grade": ("Credit Grade", CREDIT_GRADES),
-    "rfm_class": ("RFM Class", RFM_CLASSES),
+    d.key: (d.label, d.selection())
+    for d in dimensions.all_dimensions()
+    if d.per_company and d.override
 }
 
 
@@ -106,8 +74,8 @@ class ResPartner(models.Model):
 
     # Scale: computed, effective (manual when locked) and lock
     scale_class_computed = fields.Selection(
-        SCALE_CLASSES,
-        string="Computed Scale",
+        dimensions.SCALE.selection(),
+        string=f"Computed {dimensions.SCALE.label}",
         compute="_compute_scale_class_computed",
         store=True,
         groups=INTERNAL_GROUPS,
@@ -115,11 +83,14 @@ class ResPartner(models.Model):
         "and the industry's sector.",
     )
     scale_class_manual = fields.Selection(
-        SCALE_CLASSES, string="Manual Scale", copy=False, groups=INTERNAL_GROUPS
+        dimensions.SCALE.selection(),
+        string=f"Manual {dimensions.SCALE.label}",
+        copy=False,
+        groups=INTERNAL_GROUPS,
     )
     scale_class = fields.Selection(
-        SCALE_CLASSES,
-        string="Scale",
+        dimensions.SCALE.selection(),
+        string=dimensions.SCALE.label,
         compute="_compute_scale_class",
         inverse="_inverse_scale_class",
         store=True,
@@ -130,7 +101,7 @@ class ResPartner(models.Model):
         groups=INTERNAL_GROUPS,
     )
     scale_class_locked = fields.Boolean(
-        "Scale Locked",
+        f"{dimensions.SCALE.label} Locked",
         tracking=True,
         copy=False,
         groups=INTERNAL_GROUPS,
@@ -139,8 +110,8 @@ class ResPartner(models.Model):
 
     # Region: computed, effective and lock
     region_id_computed = fields.Many2one(
-        "partner.region",
-        string="Computed Region",
+        dimensions.REGION.relation,
+        string=f"Computed {dimensions.REGION.label}",
         domain=[("grouping", "=", "geographic")],
         compute="_compute_region_id_computed",
         store=True,
@@ -148,16 +119,16 @@ class ResPartner(models.Model):
         groups=INTERNAL_GROUPS,
     )
     region_id_manual = fields.Many2one(
-        "partner.region",
-        string="Manual Region",
+        dimensions.REGION.relation,
+        string=f"Manual {dimensions.REGION.label}",
         domain=[("grouping", "=", "geographic")],
         ondelete="restrict",
         copy=False,
         groups=INTERNAL_GROUPS,
     )
     region_id = fields.Many2one(
-        "partner.region",
-        string="Region",
+        dimensions.REGION.relation,
+        string=dimensions.REGION.label,
         domain=[("grouping", "=", "geographic")],
         compute="_compute_region_id",
         inverse="_inverse_region_id",
@@ -170,7 +141,7 @@ class ResPartner(models.Model):
         groups=INTERNAL_GROUPS,
     )
     region_id_locked = fields.Boolean(
-        "Region Locked",
+        f"{dimensions.REGION.label} Locked",
         tracking=True,
         copy=False,
         groups=INTERNAL_GROUPS,
@@ -616,10 +587,19 @@ class ResPartner(models.Model):
         give), ``d_manual`` (set by hand or imported), ``d_locked`` and ``d``,
         the effective value users filter and group by: the manual value when
         locked, else the computed one.  Writing ``d`` directly sets and locks
-        the manual value.  A module adds a dimension by declaring its four
-        fields and extending this list.
+        the manual value.
+
+        The list is the registry's (``engine/dimensions.py``), read at each
+        call.  A module adds a dimension by registering it
+        (``dimensions.register(Dimension("x", "Label", classes, ...))`` when its
+        Python is imported) and declaring its four fields on ``res.partner``:
+        company-dependent selections written by the engine (extend
+        ``partner.segment.engine._classify``) for a per-company dimension, or an
+        ORM-computed effective field with an inverse, as ``scale_class``.  The
+        history, follow-ups, overview, reports and import then show it.
         """
-        return ["scale_class", "region_id", *BEHAVIOUR_DIMENSIONS]
+        # a dimension registered by a module this database lacks has no fields
+        return [d for d in dimensions.override_dimensions() if d in self._fields]
 
     @api.model
     def _segment_class_ordered_fields(self):

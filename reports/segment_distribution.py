@@ -4,21 +4,10 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL, formatLang
 
-# Dimensions of the distribution tables, in printed order (the quadrant has its
-# own 2 x 2 matrix).  "industry" is the partner's GB/T 4754 section.
-REPORT_DIMENSIONS = (
-    "scale_class",
-    "industry",
-    "region_id",
-    "economic_region_id",
-    "credit_grade",
-    "value_tier",
-    "frequency_class",
-    "lifecycle",
-    "rfm_class",
-)
-# columns of the source rows that are not company-dependent
-STATIC_COLUMNS = ("scale_class", "industry", "region_id", "economic_region_id")
+from ..engine import dimensions
+
+# the quadrant has its own 2 x 2 matrix, not a table
+QUADRANT = "quadrant"
 PARETO_SHARES = (10, 20, 50)
 QUADRANT_MATRIX = (("old_big", "old_small"), ("new_big", "new_small"))
 
@@ -157,6 +146,16 @@ class ReportSegmentDistribution(models.AbstractModel):
         }
 
     @api.model
+    def _report_dimensions(self):
+        """The registry's dimensions with a table, in printed order: read at
+        each call, so that a dimension registered later gets its table (those
+        whose partner field this database lacks are left out)."""
+        partner = self.env["res.partner"]
+        return [
+            d for d in dimensions.report_dimensions() if d.field_name in partner._fields
+        ]
+
+    @api.model
     def _get_report_dimensions(self, company):
         """The dimensions printed for ``company``: its region grouping decides
         whether the geographic regions, the economic ones or both appear."""
@@ -165,43 +164,53 @@ class ReportSegmentDistribution(models.AbstractModel):
             "economic": {"region_id"},
             "both": set(),
         }[company.segment_region_grouping]
-        return [d for d in REPORT_DIMENSIONS if d not in hidden]
+        return [d.key for d in self._report_dimensions() if d.key not in hidden]
+
+    @api.model
+    def _source_dimensions(self):
+        """The dimensions of the source rows: the tables' and the quadrant."""
+        source = self._report_dimensions()
+        if QUADRANT not in {d.key for d in source}:
+            source.append(dimensions.get(QUADRANT))
+        return source
 
     @api.model
     def _source_sql(self, company, partner_query):
         """One row per classified customer of ``company``: revenue and every class.
 
-        The behavioural values are company-dependent (``column ->> company id``);
-        scale, industry section and region are plain columns.
+        The per-company classes are company-dependent (``column ->> company
+        id``); scale, industry section and region are plain columns (see
+        ``partner.segment.overview._class_key_sql``).
         """
         key = str(company.id)
+        Overview = self.env["partner.segment.overview"]
+        source_dimensions = self._source_dimensions()
 
         def value(fname):
             return SQL("(p.%s ->> %s)", SQL.identifier(fname), key)
 
-        behaviour = [d for d in REPORT_DIMENSIONS if d not in STATIC_COLUMNS]
         return SQL(
             """
             SELECT p.id,
                    COALESCE(%(revenue)s::numeric, 0) AS revenue,
                    %(classified)s::date AS classified_on,
-                   p.scale_class AS scale_class,
-                   split_part(ind.parent_path, '/', 1) AS industry,
-                   p.region_id::varchar AS region_id,
-                   p.economic_region_id::varchar AS economic_region_id,
-                   %(quadrant)s AS quadrant,
-                   %(behaviour)s
+                   %(classes)s
               FROM res_partner p
-         LEFT JOIN res_partner_industry ind ON ind.id = p.industry_id
+                   %(joins)s
              WHERE %(classified)s IS NOT NULL
                AND p.id IN %(partners)s
             """,
             revenue=value("segment_revenue"),
             classified=value("segment_classified_on"),
-            quadrant=value("quadrant"),
-            behaviour=SQL(", ").join(
-                SQL("%s AS %s", value(d), SQL.identifier(d)) for d in behaviour
+            classes=SQL(", ").join(
+                SQL(
+                    "%s AS %s",
+                    Overview._class_key_sql(d, SQL("%s", key)),
+                    SQL.identifier(d.key),
+                )
+                for d in source_dimensions
             ),
+            joins=SQL(" ").join(Overview._class_join_sql(d) for d in source_dimensions),
             partners=partner_query.subselect(),
         )
 
@@ -221,7 +230,7 @@ class ReportSegmentDistribution(models.AbstractModel):
     def _query_groups(self, source):
         """{dimension: {class key or None: (count, revenue)}} in one scan:
         every customer row is unpivoted into one (dimension, class) row each."""
-        dimensions = [*REPORT_DIMENSIONS, "quadrant"]
+        keys = [d.key for d in self._source_dimensions()]
         self.env.cr.execute(
             SQL(
                 """
@@ -232,8 +241,7 @@ class ReportSegmentDistribution(models.AbstractModel):
                 """,
                 source=source,
                 pairs=SQL(", ").join(
-                    SQL("(%s, s.%s)", dimension, SQL.identifier(dimension))
-                    for dimension in dimensions
+                    SQL("(%s, s.%s)", key, SQL.identifier(key)) for key in keys
                 ),
             )
         )
@@ -268,37 +276,25 @@ class ReportSegmentDistribution(models.AbstractModel):
 
     @api.model
     def _get_dimension_title(self, dimension):
-        if dimension == "industry":
-            return (
-                self.env["res.partner"]
-                ._fields["industry_id"]
-                .get_description(self.env)["string"]
-            )
+        fname = dimensions.get(dimension).field_name
         return (
-            self.env["res.partner"]
-            ._fields[dimension]
-            .get_description(self.env)["string"]
+            self.env["res.partner"]._fields[fname].get_description(self.env)["string"]
         )
 
     @api.model
     def _get_class_labels(self, dimension, groups):
         """[(key, label)] of a dimension's classes in their natural order: every
-        class of a selection, the regions and industry sections that occur."""
-        if dimension == "industry":
-            sections = self.env["res.partner.industry"].browse(
-                int(key) for key in groups if key
-            )
-            return [(str(s.id), s.display_name) for s in sections.sorted("code")]
-        if dimension in ("region_id", "economic_region_id"):
-            regions = self.env["partner.region"].browse(
-                int(key) for key in groups if key
-            )
-            return [
-                (str(r.id), r.display_name)
-                for r in regions.with_context(active_test=False).sorted()
-            ]
-        field = self.env["res.partner"]._fields[dimension]
-        return field._description_selection(self.env)
+        class of a selection, the records that occur (regions, industry
+        sections) in their model's order."""
+        fname = dimensions.get(dimension).field_name
+        field = self.env["res.partner"]._fields[fname]
+        if field.type == "selection":
+            return field._description_selection(self.env)
+        records = self.env[field.comodel_name].browse(int(key) for key in groups if key)
+        return [
+            (str(r.id), r.display_name)
+            for r in records.with_context(active_test=False).sorted()
+        ]
 
     @api.model
     def _make_row(self, key, label, count, revenue, total_count, total_revenue):
@@ -322,7 +318,7 @@ class ReportSegmentDistribution(models.AbstractModel):
     @api.model
     def _get_quadrant_matrix(self, groups, total_count, total_revenue):
         labels = dict(
-            self.env["res.partner"]._fields["quadrant"]._description_selection(self.env)
+            self.env["res.partner"]._fields[QUADRANT]._description_selection(self.env)
         )
         return [
             [

@@ -31,3 +31,5 @@ from . import test_import_job
 from . import test_class_moves
 from . import test_identifiers
 from . import test_reclassify_job
+from . import test_dimension_registry
+from . import test_dimension_extension
