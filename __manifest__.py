@@ -55,9 +55,6 @@
             "partner_segment/static/tests/tours/partner_segment_import_tour.js",
         ],
     },
-    "demo": [
-        "demo/res_partner_demo.xml",
-    ],
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
 }

@@ -11,8 +11,8 @@ from . import partner_segment_history
 from . import partner_segment_followup_rule
 from . import mail_activity
 from . import partner_segment_engine
-from . import partner_segment_demo
 from . import account_move
+from . import account_move_red
 from . import account_move_line
 from . import partner_segment_overview
 from . import ir_actions_report

@@ -1,48 +1,15 @@
-import re
-from datetime import timedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-CN_INVOICE_KINDS = [
-    ("special", "Special VAT Invoice"),
-    ("normal", "Ordinary VAT Invoice"),
-    ("digital_special", "Digital Special VAT Invoice"),
-    ("digital_normal", "Digital Ordinary VAT Invoice"),
-]
-DIGITAL_KINDS = ("digital_special", "digital_normal")
-# Digits of the 发票代码 and of the 发票号码 per kind (None: no code).
-CN_INVOICE_FORMATS = {
-    "special": (10, 8),
-    "normal": (12, 8),
-    "digital_special": (None, 20),
-    "digital_normal": (None, 20),
-}
-# Tax bureau codes (DOMAIN §8); provider APIs number them differently.
-RED_REASONS = [
-    ("01", "01 Invoicing Error"),
-    ("02", "02 Sales Return"),
-    ("03", "03 Service Stopped"),
-    ("04", "04 Sales Allowance"),
-]
-# States of a 红字发票信息确认单 (公告2024年第11号).
-RED_FORM_STATES = [
-    ("01", "01 No Confirmation Needed"),
-    ("02", "02 Entered by Seller, Awaiting Buyer"),
-    ("03", "03 Entered by Buyer, Awaiting Seller"),
-    ("04", "04 Confirmed by Both Parties"),
-    ("05", "05 Void: Buyer Denied"),
-    ("06", "06 Void: Seller Denied"),
-    ("07", "07 Void: Not Confirmed Within 72 Hours"),
-    ("08", "08 Void: Withdrawn by Initiator"),
-    ("09", "09 Void: Withdrawn After Confirmation"),
-]
-RED_FORM_STATES_ISSUABLE = ("01", "04")
-RED_FORM_STATES_PENDING = ("02", "03")
-RED_FORM_CONFIRM_HOURS = 72
-RED_INFO_FORM_RE = re.compile(r"\d{16}")
-RED_CONFIRM_FORM_RE = re.compile(r"[0-9A-Za-z]{8,32}")
+from ..engine import red_invoice as red_rules
+from ..engine.red_invoice import (
+    CN_INVOICE_KINDS,
+    RED_FORM_STATES,
+    RED_INITIATORS,
+    RED_REASONS,
+)
+
 # The credit notes that count against their invoice's remaining amount: posted
 # ones (those being posted are posted when the constraints run), and drafts
 # made as red invoices (a red reason: the entry's pending confirmation forms).
@@ -115,7 +82,7 @@ class AccountMove(models.Model):
         "it within 72 hours or it lapses.",
     )
     red_initiator = fields.Selection(
-        [("seller", "Seller"), ("buyer", "Buyer")],
+        RED_INITIATORS,
         string="Form Raised By",
         copy=False,
     )
@@ -182,14 +149,14 @@ class AccountMove(models.Model):
 
     @api.depends("cn_invoice_kind", "red_form_state", "red_form_datetime", "state")
     def _compute_red_form_expired(self):
-        limit = fields.Datetime.now() - timedelta(hours=RED_FORM_CONFIRM_HOURS)
+        now = fields.Datetime.now()
         for move in self:
             move.red_form_expired = bool(
-                move.cn_invoice_kind in DIGITAL_KINDS
+                red_rules.is_digital(move.cn_invoice_kind)
                 and move.state == "draft"
-                and move.red_form_state in RED_FORM_STATES_PENDING
-                and move.red_form_datetime
-                and move.red_form_datetime < limit
+                and red_rules.is_lapsed(
+                    move.red_form_state, move.red_form_datetime, now
+                )
             )
 
     @api.depends(
@@ -233,27 +200,26 @@ class AccountMove(models.Model):
         else a 确认单编号 of 8 to 32 letters or digits, if any. ``invoice`` is
         named in the message. The constraint, the entry and the import (which
         check before they write) share this rule."""
-        number = number or ""
-        if kind == "special":
-            if not number:
-                return self.env._(
-                    "Invoice %(invoice)s is a special VAT invoice: enter the "
-                    "16-digit red-letter information form number.",
-                    invoice=invoice.display_name,
-                )
-            if not RED_INFO_FORM_RE.fullmatch(number):
-                return self.env._(
-                    "The red-letter information form number %(number)s of "
-                    "invoice %(invoice)s must be exactly 16 digits.",
-                    number=number,
-                    invoice=invoice.display_name,
-                )
-        elif number and not RED_CONFIRM_FORM_RE.fullmatch(number):
+        problem = red_rules.form_number_problem(kind, number)
+        if not problem:
+            return None
+        if problem.key == "info_form_missing":
             return self.env._(
-                "The form number %(number)s must be 8 to 32 letters or digits.",
-                number=number,
+                "Invoice %(invoice)s is a special VAT invoice: enter the "
+                "16-digit red-letter information form number.",
+                invoice=invoice.display_name,
             )
-        return None
+        if problem.key == "info_form_format":
+            return self.env._(
+                "The red-letter information form number %(number)s of "
+                "invoice %(invoice)s must be exactly 16 digits.",
+                number=number,
+                invoice=invoice.display_name,
+            )
+        return self.env._(
+            "The form number %(number)s must be 8 to 32 letters or digits.",
+            number=number,
+        )
 
     @api.constrains("red_form_number", "state", "company_id")
     def _check_red_form_unique(self):
@@ -548,7 +514,12 @@ class AccountMove(models.Model):
         self.ensure_one()
         if not self._is_red_invoice():
             return False
-        if self.red_form_state and self.red_form_state not in RED_FORM_STATES_ISSUABLE:
+        problem = red_rules.post_problem(
+            self.cn_invoice_kind, self.red_form_state, self.red_form_number
+        )
+        if not problem:
+            return False
+        if problem.key == "state_not_issuable":
             return self.env._(
                 "Red invoice %(invoice)s cannot be posted: its confirmation form is "
                 'in state "%(state)s"; only 01 and 04 allow issuing.',
@@ -557,19 +528,17 @@ class AccountMove(models.Model):
                     self._fields["red_form_state"]._description_selection(self.env)
                 )[self.red_form_state],
             )
-        if self.cn_invoice_kind in DIGITAL_KINDS and not self.red_form_state:
+        if problem.key == "no_state":
             return self.env._(
                 "Red invoice %(invoice)s cannot be posted: enter the state of its "
                 "confirmation form (01 when none is needed).",
                 invoice=self.display_name,
             )
-        if self.cn_invoice_kind == "special" and not self.red_form_number:
-            return self.env._(
-                "Red invoice %(invoice)s cannot be posted: a special VAT invoice "
-                "needs the 16-digit red-letter information form number.",
-                invoice=self.display_name,
-            )
-        return False
+        return self.env._(
+            "Red invoice %(invoice)s cannot be posted: a special VAT invoice "
+            "needs the 16-digit red-letter information form number.",
+            invoice=self.display_name,
+        )
 
     def _get_red_remark(self):
         """The remark a red invoice must carry (公告2016年第47号, 2024年第11号).
@@ -578,56 +547,52 @@ class AccountMove(models.Model):
         blue = self.reversed_entry_id
         if self.move_type != "out_refund" or not (blue or self.red_form_number):
             return False
-        if self.cn_invoice_kind == "special":
-            return "开具红字增值税专用发票信息表编号%s" % (self.red_form_number or "")
-        if self.cn_invoice_kind in DIGITAL_KINDS:
-            remark = "被红冲蓝字数电发票号码:%s" % (blue.cn_invoice_number or "")
-            if self.red_form_number:
-                remark += " 红字发票信息确认单编号:%s" % self.red_form_number
-            return remark
-        if self.cn_invoice_kind == "normal":
-            return "对应正数发票代码:%s号码:%s" % (
-                blue.cn_invoice_code or "",
-                blue.cn_invoice_number or "",
+        return (
+            red_rules.red_remark(
+                self.cn_invoice_kind,
+                self.red_form_number,
+                blue.cn_invoice_code,
+                blue.cn_invoice_number,
             )
-        return False
+            or False
+        )
 
     def _get_cn_invoice_format_error(self):
         self.ensure_one()
         code, number = self.cn_invoice_code or "", self.cn_invoice_number or ""
         code_number = f"{code}/{number}"  # no f-string in _(): Babel cannot extract it
-        if not self.cn_invoice_kind:
+        problem = red_rules.invoice_number_problem(self.cn_invoice_kind, code, number)
+        if not problem:
+            return False
+        if problem.key == "no_kind":
             return self.env._(
                 "Invoice %(invoice)s: choose the tax invoice kind of code/number "
                 "%(number)s.",
                 invoice=self.display_name,
                 number=code_number,
             )
-        code_digits, number_digits = CN_INVOICE_FORMATS[self.cn_invoice_kind]
-        if code_digits is None and code:
+        if problem.key == "code_not_allowed":
             return self.env._(
                 "Invoice %(invoice)s: a digital invoice has no tax invoice code "
                 "(got %(code)s).",
                 invoice=self.display_name,
                 code=code,
             )
-        if code_digits and not (code.isdigit() and len(code) == code_digits):
+        if problem.key == "code_digits":
             return self.env._(
                 "Invoice %(invoice)s: the tax invoice code %(code)s must have "
                 "%(digits)s digits for this kind of invoice.",
                 invoice=self.display_name,
                 code=code,
-                digits=code_digits,
+                digits=problem.values["digits"],
             )
-        if not (number.isdigit() and len(number) == number_digits):
-            return self.env._(
-                "Invoice %(invoice)s: the tax invoice number %(number)s must have "
-                "%(digits)s digits for this kind of invoice.",
-                invoice=self.display_name,
-                number=number,
-                digits=number_digits,
-            )
-        return False
+        return self.env._(
+            "Invoice %(invoice)s: the tax invoice number %(number)s must have "
+            "%(digits)s digits for this kind of invoice.",
+            invoice=self.display_name,
+            number=number,
+            digits=problem.values["digits"],
+        )
 
     def _check_cn_invoice_unique(self):
         moves = self.filtered("cn_invoice_number")

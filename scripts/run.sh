@@ -2,12 +2,14 @@
 # Create (once) the demo database: a Chinese company (China, CNY, 简体中文,
 # Chinese chart of accounts) with partner_segment and its demo customers,
 # classified; then serve Odoo on http://localhost:8069 (admin/admin).
-# DEMO_LANG=en_US make run shows the same data in English.
+# DEMO_LANG=en_US make run shows the same data in English; DEMO_DB names
+# another demo database (default partner_segment_demo).
+# The demo data is not part of the addon: demo/loader.py, run in the Odoo shell.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 require_setup
 
-DB=partner_segment_demo
+DB="${DEMO_DB:-partner_segment_demo}"
 PORT="${PORT:-8069}"
 DEMO_LANG="${DEMO_LANG:-zh_CN}"
 QUIET=(--stop-after-init --no-http --log-level=warn)
@@ -41,14 +43,17 @@ company.partner_id.lang = "zh_CN"
 env.ref("base.user_admin").write({"lang": "zh_CN", "tz": "Asia/Shanghai"})
 env.cr.commit()
 PY
-    echo "== installing the Chinese chart of accounts (l10n_cn) and partner_segment with its demo"
+    echo "== installing the Chinese chart of accounts (l10n_cn) and partner_segment"
     "${ODOO_BIN[@]}" -d "$DB" -i l10n_cn "${QUIET[@]}"
     "${ODOO_BIN[@]}" -d "$DB" -i partner_segment "${QUIET[@]}"
-    echo "== classifying the demo customers"
+    echo "== loading the demo customers (demo/loader.py) and classifying them"
     shell <<'PY' >/dev/null
+from odoo.addons.partner_segment.demo import loader
+# no language, as Odoo loads a module's data files (texts stay untranslated)
+loader.load(env(context=dict(env.context, lang=None)))
 cn = env.ref("base.cn")
 env["res.partner"].search([("country_id", "=", cn.id)]).write({"lang": "zh_CN"})
-env["partner.segment.demo"]._run_classification()
+loader.classify(env)
 env["ir.config_parameter"].set_param("partner_segment.demo_version", "2")
 env.cr.commit()
 PY

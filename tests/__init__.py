@@ -14,6 +14,7 @@ from . import test_demo
 from . import test_behaviour_engine
 from . import test_reclassify
 from . import test_red_invoice
+from . import test_red_rules
 from . import test_red_invoice_tour
 from . import test_segment_report
 from . import test_segment_report_register

@@ -1,13 +1,14 @@
 from odoo.tests import TransactionCase, tagged
 
+from ..demo import loader
 from ..models.res_partner import BEHAVIOUR_DIMENSIONS
 
 
 @tagged("post_install", "-at_install")
 class TestDemoData(TransactionCase):
     def test_demo_has_members_in_every_class_of_every_dimension(self):
-        self.env["partner.segment.demo"]._load_demo()
-        self.env["partner.segment.demo"]._run_classification()
+        loader.load(self.env)
+        loader.classify(self.env)
         customers = self.env["res.partner"].browse(
             [self.env.ref(f"partner_segment.demo_partner_{i}").id for i in range(44)]
         )

@@ -85,7 +85,7 @@ class TestRedInvoice(RedInvoiceCase):
 
     def test_batch_creation_matches_single_entry(self):
         """The import makes its credit notes with one create
-        (``_create_red_invoices``): the same accounting as the single entry's
+        (``account.move._create_red_invoices``): the same accounting as the single entry's
         ``_reverse_moves``, full and partial, in company and foreign currency."""
         eur = self.env.ref("base.EUR")
         eur.active = True
@@ -108,7 +108,9 @@ class TestRedInvoice(RedInvoiceCase):
                 wizards |= self.red_wizard(batch, lines=request, date="2025-04-01")
                 self.assertEqual(len(red.invoice_line_ids), 3 if not request else 2)
                 expected.append(self.red_accounting(red))
-        reds = wizards._create_red_invoices(wizards)
+        reds = self.env["account.move"]._create_red_invoices(
+            [wizard._get_red_request() for wizard in wizards]
+        )
         self.assertEqual(reds.mapped("state"), ["draft"] * 4)
         reds.action_post()
         self.assertEqual(reds.reversed_entry_id, wizards.move_id)
@@ -129,7 +131,9 @@ class TestRedInvoice(RedInvoiceCase):
             | self.red_wizard(first, lines={1: (1.0, None)})
             | self.red_wizard(second)
         )
-        reds = wizards._create_red_invoices(wizards)
+        reds = self.env["account.move"]._create_red_invoices(
+            [wizard._get_red_request() for wizard in wizards]
+        )
         reds.action_post()
 
         def matched_moves(red):

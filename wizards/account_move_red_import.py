@@ -1,9 +1,16 @@
 import re
 from collections import defaultdict
 
-from odoo import Command, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo import fields, models
+from odoo.exceptions import AccessError
 
+from ..engine import red_invoice as red_rules
+from ..engine.red_invoice import (
+    FORM_STATE_ALIASES,
+    KIND_ALIASES,
+    MODE_ALIASES,
+    REASON_ALIASES,
+)
 from ..importer.cells import (
     normalise_key,
     parse_date,
@@ -14,7 +21,6 @@ from ..importer.cells import (
 from ..importer.headers import Column
 from ..importer.report import TemplateColumn
 from ..importer.rows import CREATE
-from ..models.account_move import DIGITAL_KINDS
 
 COLUMNS = [
     Column("kind", ("发票种类", "发票类型", "原发票种类", "kind", "invoice kind")),
@@ -56,42 +62,6 @@ COLUMNS = [
     Column("tax", ("冲红税额", "红冲税额", "tax", "red tax")),
     Column("date", ("冲红日期", "红冲日期", "开票日期", "date", "red date")),
 ]
-# Chinese and English names of the kinds, reasons and modes (normalised on use)
-KIND_ALIASES = {
-    "special": ("专票", "专用发票", "增值税专用发票", "special"),
-    "normal": ("普票", "普通发票", "增值税普通发票", "normal", "ordinary"),
-    "digital_special": (
-        "数电专票",
-        "全电专票",
-        "数电发票(增值税专用发票)",
-        "电子发票(增值税专用发票)",
-        "digital special",
-    ),
-    "digital_normal": (
-        "数电普票",
-        "全电普票",
-        "数电发票(普通发票)",
-        "电子发票(普通发票)",
-        "digital normal",
-        "digital ordinary",
-    ),
-}
-REASON_ALIASES = {
-    "01": ("开票有误", "invoicing error"),
-    "02": ("销货退回", "sales return"),
-    "03": ("服务中止", "service stopped"),
-    "04": ("销售折让", "sales allowance"),
-}
-FORM_STATE_ALIASES = {
-    "01": ("无需确认",),
-    "02": ("销方录入待购方确认", "待购方确认"),
-    "03": ("购方录入待销方确认", "待销方确认"),
-    "04": ("购销双方已确认", "已确认"),
-}
-MODE_ALIASES = {
-    "full": ("全额", "全部", "全额冲红", "full"),
-    "partial": ("部分", "部分冲红", "partial"),
-}
 # fields of the credit note each column writes; the other columns find and
 # cross-check the original invoice and write nothing
 COLUMN_FIELDS = {
@@ -102,17 +72,7 @@ COLUMN_FIELDS = {
     "amount": ["invoice_line_ids"],
     "mode": ["invoice_line_ids"],
 }
-LEADING_CODE = re.compile(r"^0?([1-9])(?!\d)")
 SAMPLE_MARKERS = ("示例", "example")
-TAX_TOLERANCE = 0.01
-
-
-def _alias_table(aliases):
-    return {
-        normalise_key(text): value
-        for value, texts in aliases.items()
-        for text in (value, *texts)
-    }
 
 
 class AccountMoveRedImport(models.TransientModel):
@@ -121,10 +81,11 @@ class AccountMoveRedImport(models.TransientModel):
     The red-invoice specification of the import engine
     (``partner.segment.import.mixin``): each row names a posted customer
     invoice and what to reverse; rows are checked with the single entry's
-    rules (``account.move.red.invoice``), rows against one invoice are summed
-    against its remaining amount, and the credit notes of a batch are made
-    together by ``account.move.red.invoice._create_red_invoices`` (one
-    ``create``, then one ``action_post``).
+    rules (``account.move``'s red-invoice service, ``models/account_move_red.py``),
+    rows against one invoice are summed against its remaining amount
+    (``engine/red_invoice.py``), and the credit notes of a batch are made
+    together by ``account.move._create_red_invoices`` (one ``create``, then
+    one ``action_post``).
     """
 
     _name = "account.move.red.import"
@@ -159,10 +120,10 @@ class AccountMoveRedImport(models.TransientModel):
 
     def _import_prepare(self, header_map):
         return {
-            "kinds": _alias_table(KIND_ALIASES),
-            "reasons": _alias_table(REASON_ALIASES),
-            "form_states": _alias_table(FORM_STATE_ALIASES),
-            "modes": _alias_table(MODE_ALIASES),
+            "kinds": red_rules.alias_table(KIND_ALIASES, normalise_key),
+            "reasons": red_rules.alias_table(REASON_ALIASES, normalise_key),
+            "form_states": red_rules.alias_table(FORM_STATE_ALIASES, normalise_key),
+            "modes": red_rules.alias_table(MODE_ALIASES, normalise_key),
             "today": fields.Date.context_today(self),
         }
 
@@ -216,7 +177,7 @@ class AccountMoveRedImport(models.TransientModel):
                 by_number[blue.cn_invoice_number].append(blue)
             by_name[blue.name] = blue
         used_forms = dict(
-            self.env["account.move.red.invoice"]._get_used_red_forms(
+            self.env["account.move"]._get_used_red_forms(
                 {r.vals["form_number"] for r in rows if r.vals["form_number"]},
                 self.env.company,
             )
@@ -227,10 +188,10 @@ class AccountMoveRedImport(models.TransientModel):
             blue = self._import_match_blue(row, by_number, by_name)
             if not blue:
                 continue
-            wizard = self._import_check_red_row(row, blue, used_forms)
+            self._import_check_red_row(row, blue, used_forms)
             if row.errors:
                 continue
-            self._import_allot(row, blue, wizard, reserved, reserved_lines)
+            self._import_allot(row, blue, reserved, reserved_lines)
 
     def _import_apply(self, rows, context):
         if context.get("dry_run"):
@@ -243,11 +204,8 @@ class AccountMoveRedImport(models.TransientModel):
         moves = self.env["account.move"].with_context(
             tracking_disable=True, mail_create_nolog=True, mail_notrack=True
         )
-        wizards = self.env["account.move.red.invoice"].with_env(moves.env)
-        credit_notes = wizards._create_red_invoices(
-            wizards.concat(*(wizards.new(r.vals["wizard"]) for r in rows))
-        )
-        credit_notes.filtered(lambda m: not m._get_red_post_error()).action_post()
+        credit_notes = moves._create_red_invoices([r.vals["request"] for r in rows])
+        credit_notes._post_red_invoices()
         for row, credit_note in zip(rows, credit_notes, strict=True):
             row.outcome, row.record_id = CREATE, credit_note.id
 
@@ -376,11 +334,8 @@ class AccountMoveRedImport(models.TransientModel):
         raw = to_text(row.values.get(column))
         if not raw:
             return False
-        key = normalise_key(raw)
-        match = LEADING_CODE.match(key)
-        if match and int(match.group(1)) <= highest:
-            return f"0{match.group(1)}"
-        return self._import_parse_choice(row, column, table)
+        code = red_rules.leading_code(normalise_key(raw), highest)
+        return code or self._import_parse_choice(row, column, table)
 
     # ------------------------------------------------------------ matching
     def _import_find_blues(self, rows):
@@ -435,51 +390,60 @@ class AccountMoveRedImport(models.TransientModel):
         return candidates[0]
 
     def _import_check_red_row(self, row, blue, used_forms):
-        """The single entry's checks on one row; returns the in-memory entry."""
+        """The single entry's checks on one row (``account.move``'s service),
+        each error on its column; the row's request is kept for the batch."""
         vals = row.vals
-        wizards = self.env["account.move.red.invoice"]
-        try:
-            wizards._check_move(blue)
-        except UserError as error:
-            row.error("blue_number", error.args[0])
-            return wizards
+        error = blue._get_red_reversible_error()
+        if error:
+            row.error("blue_number", error)
+            return
         self._import_cross_check(row, blue)
-        is_digital = blue.cn_invoice_kind in DIGITAL_KINDS
-        wizard_vals = {
-            "move_id": blue.id,
-            "red_reason": vals["reason"],
-            "red_form_number": vals["form_number"] or False,
-            "red_form_state": (vals["form_state"] or "01") if is_digital else False,
-            "red_initiator": "seller",
-            "date": vals["date"],
-            "reversal_mode": vals["mode"],
-        }
-        wizard = wizards.new(wizard_vals)
+        is_digital = red_rules.is_digital(blue.cn_invoice_kind)
+        form_state = (
+            vals["form_state"] or red_rules.RED_FORM_STATE_NONE_NEEDED
+            if is_digital
+            else False
+        )
         for column, check in (
-            ("form_number", wizard._check_red_form_number),
+            (
+                "form_number",
+                lambda: blue._get_red_form_number_error(
+                    blue.cn_invoice_kind, vals["form_number"], blue
+                ),
+            ),
             (
                 "form_state",
                 lambda: is_digital
-                and wizard._check_confirmation_form(wizard._red_form_state_labels()),
+                and blue._get_red_confirmation_error(
+                    form_state, vals["form_number"], False
+                ),
             ),
             (
                 "mode",
-                lambda: vals["mode"] == "partial" and wizard._check_partial_allowed(),
+                lambda: vals["mode"] == red_rules.PARTIAL
+                and blue._get_red_partial_error(vals["reason"]),
             ),
         ):
-            try:
-                check()
-            except UserError as error:
-                row.error(column, error.args[0])
+            error = check()
+            if error:
+                row.error(column, error)
         if vals["form_number"] in used_forms:
             row.error(
                 "form_number",
-                wizards._red_form_used_message(
+                blue._get_red_form_used_message(
                     vals["form_number"], used_forms[vals["form_number"]]
                 ),
             )
-        vals["wizard"] = wizard_vals
-        return wizard
+        # no form datetime: a form of a file never lapses here
+        vals["request"] = {
+            "move": blue.id,
+            "reason": vals["reason"],
+            "date": vals["date"],
+            "form_number": vals["form_number"],
+            "form_state": form_state,
+            "initiator": "seller",
+            "lines": None,
+        }
 
     def _import_cross_check(self, row, blue):
         vals = row.vals
@@ -520,121 +484,94 @@ class AccountMoveRedImport(models.TransientModel):
                 ),
             )
 
-    def _import_allot(self, row, blue, wizard, reserved, reserved_lines):
+    def _import_allot(self, row, blue, reserved, reserved_lines):
         """What the row reverses on each line of ``blue``, after the earlier rows
         of the batch; errors when the rows together exceed what remains."""
         vals, currency = row.vals, blue.currency_id
         earlier = reserved[blue.id]
-        available = blue.red_remaining_amount - sum(a for _n, a in earlier)
-        if vals["mode"] == "full":
-            if earlier:
-                row.error(
-                    "mode",
-                    self.env._(
-                        "A full red invoice of %(invoice)s, but row(s) %(rows)s "
-                        "already reverse part of it.",
-                        invoice=blue.display_name,
-                        rows=", ".join(str(n) for n, _a in earlier),
-                    ),
-                )
-                return
-            amount = blue.red_remaining_amount
-            if vals["amount"] and currency.compare_amounts(vals["amount"], amount):
-                row.error(
-                    "amount",
-                    self.env._(
-                        "A full red invoice of %(invoice)s reverses %(remaining)s, "
-                        "not %(amount)s.",
-                        invoice=blue.display_name,
-                        remaining=amount,
-                        amount=vals["amount"],
-                    ),
-                )
-                return
-        else:
-            amount = currency.round(vals["amount"])
-            if currency.compare_amounts(amount, available) > 0:
-                if earlier:
-                    message = self.env._(
-                        "Rows %(rows)s and this row reverse %(total)s of %(invoice)s "
-                        "in total, more than the %(remaining)s remaining.",
-                        rows=", ".join(str(n) for n, _a in earlier),
-                        total=currency.round(amount + sum(a for _n, a in earlier)),
-                        invoice=blue.display_name,
-                        remaining=blue.red_remaining_amount,
-                    )
-                else:
-                    message = self.env._(
-                        "%(amount)s is more than the %(remaining)s still reversible "
-                        "on invoice %(invoice)s.",
-                        amount=amount,
-                        remaining=available,
-                        invoice=blue.display_name,
-                    )
-                row.error("amount", message)
-                return
-            allotment = self._import_spread(blue, amount, reserved_lines)
-            vals["wizard"]["line_ids"] = [
-                Command.create(
-                    {
-                        "sequence": index,
-                        "blue_line_id": line.id,
-                        "quantity": 0.0,
-                        "amount": line_amount,
-                    }
-                )
-                for index, (line, line_amount) in enumerate(allotment)
+        amount, problem = red_rules.allot_amount(
+            vals["mode"], vals["amount"], blue.red_remaining_amount, earlier, currency
+        )
+        if problem:
+            row.error(*self._import_allot_error(problem, blue, vals["amount"]))
+            return
+        allotment = None
+        if vals["mode"] == red_rules.PARTIAL:
+            allotment = red_rules.spread(
+                amount,
+                [
+                    (line, line.red_remaining_amount - reserved_lines[line.id])
+                    for line in blue._get_red_reversible_lines()
+                ],
+                currency,
+            )
+            vals["request"]["lines"] = [
+                (line.id, 0.0, line_amount) for line, line_amount in allotment
             ]
             for line, line_amount in allotment:
                 reserved_lines[line.id] += line_amount
         self._import_check_tax(
-            row, blue, amount, vals["mode"] == "full" and not blue.red_invoice_count
+            row,
+            blue,
+            amount,
+            vals["mode"] == red_rules.FULL and not blue.red_invoice_count,
+            allotment,
         )
         if not row.errors:
             reserved[blue.id].append((row.number, amount))
             vals["blue_id"] = blue.id
 
-    def _import_spread(self, blue, amount, reserved_lines):
-        """``amount`` spread over the reversible lines of ``blue`` in proportion
-        to what remains on each: ``[(line, amount)]``, the last line taking the
-        rounding difference."""
-        currency = blue.currency_id
-        lines = [
-            (line, line.red_remaining_amount - reserved_lines[line.id])
-            for line in blue._get_red_reversible_lines()
-        ]
-        lines = [
-            (line, left)
-            for line, left in lines
-            if currency.compare_amounts(left, 0) > 0
-        ]
-        total = sum(left for _line, left in lines)
-        allotment, allotted = [], 0.0
-        for index, (line, left) in enumerate(lines):
-            if index == len(lines) - 1:
-                share = currency.round(amount - allotted)
-            else:
-                share = currency.round(amount * left / total)
-            allotted += share
-            if not currency.is_zero(share):
-                allotment.append((line, share))
-        return allotment
+    def _import_allot_error(self, problem, blue, amount):
+        """The column and message of an allotment ``problem``
+        (``engine.red_invoice.allot_amount``)."""
+        values = problem.values
+        if problem.key == "full_after_earlier":
+            return "mode", self.env._(
+                "A full red invoice of %(invoice)s, but row(s) %(rows)s "
+                "already reverse part of it.",
+                invoice=blue.display_name,
+                rows=values["rows"],
+            )
+        if problem.key == "full_amount":
+            return "amount", self.env._(
+                "A full red invoice of %(invoice)s reverses %(remaining)s, "
+                "not %(amount)s.",
+                invoice=blue.display_name,
+                remaining=values["remaining"],
+                amount=amount,
+            )
+        if problem.key == "exceeds_with_earlier":
+            return "amount", self.env._(
+                "Rows %(rows)s and this row reverse %(total)s of %(invoice)s "
+                "in total, more than the %(remaining)s remaining.",
+                rows=values["rows"],
+                total=values["total"],
+                invoice=blue.display_name,
+                remaining=blue.red_remaining_amount,
+            )
+        return "amount", self.env._(
+            "%(amount)s is more than the %(remaining)s still reversible "
+            "on invoice %(invoice)s.",
+            amount=blue.currency_id.round(amount),
+            remaining=values["available"],
+            invoice=blue.display_name,
+        )
 
-    def _import_check_tax(self, row, blue, amount, whole):
+    def _import_check_tax(self, row, blue, amount, whole, allotment):
+        """The row's tax, if given, against the tax computed on what it
+        reverses: the invoice's tax for a whole invoice, the lines' taxes on
+        their shares for a partial row, else the invoice's tax in proportion
+        (``engine.red_invoice``)."""
         tax = row.vals["tax"]
         if tax is None:
             return
         if whole:
             expected = blue.amount_tax
-        else:
-            allotment = row.vals["wizard"].get("line_ids")
+        elif allotment:
             expected = 0.0
-            lines = self.env["account.move.line"].browse(
-                [command[2]["blue_line_id"] for command in allotment or []]
-            )
-            for line, command in zip(lines, allotment or [], strict=True):
+            for line, line_amount in allotment:
                 taxes = line.tax_ids.compute_all(
-                    command[2]["amount"],
+                    line_amount,
                     currency=blue.currency_id,
                     quantity=1.0,
                     product=line.product_id,
@@ -642,10 +579,12 @@ class AccountMoveRedImport(models.TransientModel):
                     handle_price_include=False,
                 )
                 expected += taxes["total_included"] - taxes["total_excluded"]
-            if not allotment:  # full reversal of what remains after earlier reds
-                expected = blue.amount_tax * amount / blue.amount_untaxed
+        else:  # full reversal of what remains after earlier reds
+            expected = red_rules.tax_of_remaining(
+                blue.amount_tax, blue.amount_untaxed, amount
+            )
         expected = blue.currency_id.round(expected)
-        if abs(tax - expected) > TAX_TOLERANCE + 1e-6:
+        if red_rules.tax_differs(tax, expected):
             row.error(
                 "tax",
                 self.env._(
