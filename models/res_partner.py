@@ -812,6 +812,29 @@ class ResPartner(models.Model):
             if dimension in touched
         }
 
+    def _segment_overridden_values(self, dimensions):
+        """{dimension: [class set by hand of each partner, or None]}, many2one as ids.
+
+        What a write of a class would leave unchanged: a class already set by
+        hand (an import shows the other rows as changes)."""
+        result = {}
+        if not dimensions:
+            return result
+        locks = [self._segment_field_names(d)[2] for d in dimensions]
+        self.fetch([*dimensions, *locks])
+        relational = [d for d in dimensions if self._fields[d].type == "many2one"]
+        rows = self.read(relational, load=None) if relational else []
+        for dimension, lock in zip(dimensions, locks, strict=True):
+            if dimension in relational:
+                values = [row[dimension] for row in rows]
+            else:
+                values = self.mapped(dimension)
+            result[dimension] = [
+                value if locked else None
+                for value, locked in zip(values, self.mapped(lock), strict=True)
+            ]
+        return result
+
     def _segment_report_created(self, sources):
         """Log and follow up the classes given to these new partners.
 
