@@ -1,6 +1,6 @@
 import re
 
-from odoo import api, fields, models
+from odoo import fields, models
 
 from ..engine import uscc
 from ..importer import specs
@@ -214,20 +214,6 @@ class PartnerSegmentImport(models.TransientModel):
             )
             return
         row.vals["vat"] = vat
-
-    @api.model
-    def _import_dimension_lookup(self, dimension):
-        """{normalised name, code or alias: class} of a registered dimension."""
-        if dimension.relation:
-            domain = []
-            if dimension.relation == "partner.region":
-                domain = [("grouping", "=", "geographic")]
-            return self._import_coded_lookup(
-                self.env[dimension.relation].search(domain), dimension.record_aliases
-            )
-        return self._import_selection_lookup(
-            self.env["res.partner"]._fields[dimension.key], dimension.aliases()
-        )
 
     # ------------------------------------------------------------ matching
     def _import_find(self, key, values):

@@ -722,6 +722,21 @@ class PartnerSegmentImportMixin(models.AbstractModel):
         return table
 
     @api.model
+    def _import_dimension_lookup(self, dimension):
+        """{normalised name, code or alias: class} of a registered dimension
+        (``engine.dimensions``): its labels and aliases, or its records'."""
+        if dimension.relation:
+            domain = []
+            if dimension.relation == "partner.region":
+                domain = [("grouping", "=", "geographic")]
+            return self._import_coded_lookup(
+                self.env[dimension.relation].search(domain), dimension.record_aliases
+            )
+        return self._import_selection_lookup(
+            self.env["res.partner"]._fields[dimension.key], dimension.aliases()
+        )
+
+    @api.model
     def _import_country_lookup(self):
         return self._import_coded_lookup(
             self.env["res.country"].search([]), specs.COUNTRY_ALIASES
