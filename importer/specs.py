@@ -2,7 +2,7 @@
 
 What a spreadsheet import understands is written here once, beside the
 engine, and read by its wizard: the header aliases of every column, the other
-names its values go by (industries, countries, provinces, invoice kinds), the
+names its values go by (industries, countries, provinces), the
 example rows the import skips, and the downloadable template's columns,
 examples and instructions.  Plain Python: no ORM.
 
@@ -311,42 +311,6 @@ RED_COLUMNS = (
     Column("tax", ("冲红税额", "红冲税额", "tax", "red tax")),
     Column("date", ("冲红日期", "红冲日期", "开票日期", "date", "red date")),
 )
-# Chinese and English names of the kinds, reasons and modes (normalised on use)
-RED_KIND_ALIASES = {
-    "special": ("专票", "专用发票", "增值税专用发票", "special"),
-    "normal": ("普票", "普通发票", "增值税普通发票", "normal", "ordinary"),
-    "digital_special": (
-        "数电专票",
-        "全电专票",
-        "数电发票(增值税专用发票)",
-        "电子发票(增值税专用发票)",
-        "digital special",
-    ),
-    "digital_normal": (
-        "数电普票",
-        "全电普票",
-        "数电发票(普通发票)",
-        "电子发票(普通发票)",
-        "digital normal",
-        "digital ordinary",
-    ),
-}
-RED_REASON_ALIASES = {
-    "01": ("开票有误", "invoicing error"),
-    "02": ("销货退回", "sales return"),
-    "03": ("服务中止", "service stopped"),
-    "04": ("销售折让", "sales allowance"),
-}
-RED_FORM_STATE_ALIASES = {
-    "01": ("无需确认",),
-    "02": ("销方录入待购方确认", "待购方确认"),
-    "03": ("购方录入待销方确认", "待销方确认"),
-    "04": ("购销双方已确认", "已确认"),
-}
-RED_MODE_ALIASES = {
-    "full": ("全额", "全部", "全额冲红", "full"),
-    "partial": ("部分", "部分冲红", "partial"),
-}
 # fields of the credit note each column writes; the other columns find and
 # cross-check the original invoice and write nothing
 RED_COLUMN_FIELDS = {

@@ -15,6 +15,42 @@ from ..importer.cells import (
 from ..importer.rows import CREATE
 from ..models.account_move import DIGITAL_KINDS
 
+# Chinese and English names of the kinds, reasons and modes (normalised on use)
+KIND_ALIASES = {
+    "special": ("专票", "专用发票", "增值税专用发票", "special"),
+    "normal": ("普票", "普通发票", "增值税普通发票", "normal", "ordinary"),
+    "digital_special": (
+        "数电专票",
+        "全电专票",
+        "数电发票(增值税专用发票)",
+        "电子发票(增值税专用发票)",
+        "digital special",
+    ),
+    "digital_normal": (
+        "数电普票",
+        "全电普票",
+        "数电发票(普通发票)",
+        "电子发票(普通发票)",
+        "digital normal",
+        "digital ordinary",
+    ),
+}
+REASON_ALIASES = {
+    "01": ("开票有误", "invoicing error"),
+    "02": ("销货退回", "sales return"),
+    "03": ("服务中止", "service stopped"),
+    "04": ("销售折让", "sales allowance"),
+}
+FORM_STATE_ALIASES = {
+    "01": ("无需确认",),
+    "02": ("销方录入待购方确认", "待购方确认"),
+    "03": ("购方录入待销方确认", "待销方确认"),
+    "04": ("购销双方已确认", "已确认"),
+}
+MODE_ALIASES = {
+    "full": ("全额", "全部", "全额冲红", "full"),
+    "partial": ("部分", "部分冲红", "partial"),
+}
 LEADING_CODE = re.compile(r"^0?([1-9])(?!\d)")
 TAX_TOLERANCE = 0.01
 
@@ -71,10 +107,10 @@ class AccountMoveRedImport(models.TransientModel):
 
     def _import_prepare(self, header_map):
         return {
-            "kinds": _alias_table(specs.RED_KIND_ALIASES),
-            "reasons": _alias_table(specs.RED_REASON_ALIASES),
-            "form_states": _alias_table(specs.RED_FORM_STATE_ALIASES),
-            "modes": _alias_table(specs.RED_MODE_ALIASES),
+            "kinds": _alias_table(KIND_ALIASES),
+            "reasons": _alias_table(REASON_ALIASES),
+            "form_states": _alias_table(FORM_STATE_ALIASES),
+            "modes": _alias_table(MODE_ALIASES),
             "today": fields.Date.context_today(self),
         }
 
