@@ -536,8 +536,18 @@ class ResPartner(models.Model):
         vals_list = [self.browse()._segment_guard_override(vals) for vals in vals_list]
         if self.env.context.get("segment_engine"):
             return super().create(vals_list)
+        vals_list = [dict(vals) for vals in vals_list]
         sources = [self._segment_create_sources(vals) for vals in vals_list]
-        unlocked = [self._segment_prepare_overrides(vals) for vals in vals_list]
+        # an unlock restores the computed value; on a new partner only where
+        # the effective or computed value is given (both are empty otherwise)
+        unlocked = [
+            [
+                d
+                for d in self._segment_prepare_overrides(vals)
+                if vals.keys() & {d, self._segment_field_names(d)[0]}
+            ]
+            for vals in vals_list
+        ]
         partners = super().create(vals_list)
         for dimension in {d for dimensions in unlocked for d in dimensions}:
             partners.browse(

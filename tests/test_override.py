@@ -455,3 +455,18 @@ class TestOverrideOnCreate(SegmentCase):
             self.Partner.with_user(self.segment_user).create(
                 {"name": "用户", "credit_grade": "A"}
             )
+
+    def test_create_with_a_class_and_an_unlock_keeps_the_computed_one(self):
+        partner = self.Manager.create(
+            {
+                "name": "解锁",
+                "credit_grade": "B",
+                "credit_grade_locked": False,
+                "value_tier_locked": False,
+            }
+        )
+        self.assertEqual(
+            (partner.credit_grade, partner.credit_grade_locked), (False, False)
+        )
+        self.assertFalse(partner.value_tier_locked or partner.value_tier)
+        self.assertFalse(self.History.search([("partner_id", "=", partner.id)]))
