@@ -69,7 +69,8 @@ def add_test_dimension(case, key="x_test_dim", classes=CLASSES, **dimension_kwar
     original = Partner._segment_dimensions
 
     def segment_dimensions(self):
-        return [*original(self), key]
+        names = original(self)
+        return names if key in names else [*names, key]
 
     case.startClassPatcher(
         patch.object(Partner, "_segment_dimensions", segment_dimensions)
