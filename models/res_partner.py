@@ -492,9 +492,36 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        """A class given on create is an override, exactly as when written:
+        the manual value is set and locked (in the current company for the
+        per-company dimensions) and the move is logged and followed up."""
         # compared with a new partner's empty values (copy() calls create on the original)
         vals_list = [self.browse()._segment_guard_override(vals) for vals in vals_list]
-        return super().create(vals_list)
+        if self.env.context.get("segment_engine"):
+            return super().create(vals_list)
+        vals_list = [dict(vals) for vals in vals_list]
+        sources = [self._segment_create_sources(vals) for vals in vals_list]
+        # an unlock restores the computed value; on a new partner only where
+        # the effective or computed value is given (both are empty otherwise)
+        unlocked = [
+            [
+                d
+                for d in self._segment_prepare_overrides(vals)
+                if vals.keys() & {d, self._segment_field_names(d)[0]}
+            ]
+            for vals in vals_list
+        ]
+        partners = super().create(vals_list)
+        for dimension in {d for names in unlocked for d in names}:
+            partners.browse(
+                [
+                    p.id
+                    for p, names in zip(partners, unlocked, strict=True)
+                    if dimension in names
+                ]
+            )._segment_restore_computed([dimension])
+        partners._segment_report_created(sources)
+        return partners
 
     def write(self, vals):
         vals = self._segment_guard_override(vals)
@@ -755,6 +782,59 @@ class ResPartner(models.Model):
             ):
                 sources[dimension] = forced or "input"
         return sources
+
+    @api.model
+    def _segment_create_sources(self, vals):
+        """{dimension: history source} of the classes a create sets by hand.
+
+        As for a write, but without the classes computed from the inputs: a
+        new partner's first computed class is no move."""
+        touched = self._segment_touched_dimensions(vals)
+        return {
+            dimension: source
+            for dimension, source in self._segment_write_sources(vals).items()
+            if dimension in touched
+        }
+
+    def _segment_overridden_values(self, dimensions):
+        """{dimension: [class set by hand of each partner, or None]}, many2one as ids.
+
+        What a write of a class would leave unchanged: a class already set by
+        hand (an import shows the other rows as changes)."""
+        result = {}
+        if not dimensions:
+            return result
+        locks = [self._segment_field_names(d)[2] for d in dimensions]
+        self.fetch([*dimensions, *locks])
+        relational = [d for d in dimensions if self._fields[d].type == "many2one"]
+        rows = self.read(relational, load=None) if relational else []
+        for dimension, lock in zip(dimensions, locks, strict=True):
+            if dimension in relational:
+                values = [row[dimension] for row in rows]
+            else:
+                values = self.mapped(dimension)
+            result[dimension] = [
+                value if locked else None
+                for value, locked in zip(values, self.mapped(lock), strict=True)
+            ]
+        return result
+
+    def _segment_report_created(self, sources):
+        """Log and follow up the classes given to these new partners.
+
+        :param sources: one {dimension: history source} per partner, in order
+        """
+        by_source = {}
+        # sudo: the classes are read to log what moved, as on write
+        for partner, partner_sources in zip(self.sudo(), sources, strict=True):
+            for dimension, source in partner_sources.items():
+                by_source.setdefault(source, []).append(
+                    (partner.id, dimension, None, partner[dimension])
+                )
+        for source, changes in by_source.items():
+            self._segment_report_changes(
+                changes, {change[1]: source for change in changes}
+            )
 
     @api.model
     def _segment_report_changes(self, changes, sources, date=None):

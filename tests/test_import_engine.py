@@ -9,7 +9,8 @@ import openpyxl
 
 from odoo.tests import BaseCase, tagged
 
-from ..importer import reader
+from ..engine import dimensions
+from ..importer import reader, specs
 from ..importer.cells import CellError, parse_date, parse_number, parse_text, to_text
 from ..importer.headers import Column, header_detector, map_headers, normalise_header
 from ..importer.reader import ImportFileError, decode_text, inspect_xlsx, open_table
@@ -468,3 +469,78 @@ class TestImportHostileFiles(BaseCase):
         )
         self.assertEqual(table.headers[2], '=HYPERLINK("http://example.com/x","点击")')
         self.assertEqual(rows[0][1][0], "=1+1 公司")
+
+
+@tagged("post_install", "-at_install")
+class TestImportSpecs(BaseCase):
+    """The import specifications are data; the customer import's classification
+    columns are the registry's, read when asked."""
+
+    def test_customer_columns_end_with_the_registry_dimensions(self):
+        columns = specs.customer_columns()
+        keys = [c.key for c in columns]
+        self.assertEqual(
+            keys[-5:],
+            [
+                "scale_class",
+                "credit_grade",
+                "value_tier",
+                "frequency_class",
+                "region_id",
+            ],
+        )
+        self.assertEqual(len(set(keys)), len(keys))
+        table = map_headers(["客户名称", "信用等级", "所属地区", "交易频率"], columns)
+        self.assertEqual(
+            list(table.index), ["name", "credit_grade", "region_id", "frequency_class"]
+        )
+        self.assertEqual(specs.value_aliases("scale_class")["大型企业"], "large")
+        self.assertEqual(specs.record_aliases("region_id")["海外"], "international")
+
+    def test_template_matches_its_columns(self):
+        columns, examples, instructions = specs.customer_template()
+        self.assertTrue(all(len(e) == len(columns) for e in examples))
+        header_map = map_headers([c.header for c in columns], specs.customer_columns())
+        self.assertFalse(header_map.unknown)
+        self.assertEqual(len(header_map.index), len(columns))
+        region = columns[header_map.index["region_id"]]
+        self.assertIn("华南", region.choices)
+        self.assertEqual(examples[0][header_map.index["region_id"]], "华南")
+        self.assertTrue(instructions[0].startswith("客户导入模板"))
+
+    def test_a_registered_dimension_is_imported_and_in_the_template(self):
+        dimensions.register(
+            dimensions.Dimension(
+                "x_spec_dim",
+                "Spec",
+                (dimensions.SegmentClass("gold", "Gold", ("金牌",)),),
+                import_headers=("规格等级", "spec grade"),
+                import_sequence=99,
+                template_header="规格等级 (Spec grade)",
+                template_choices=("金牌",),
+            )
+        )
+        self.addCleanup(dimensions.unregister, "x_spec_dim")
+        self.assertEqual(specs.customer_columns()[-1].key, "x_spec_dim")
+        self.assertIn("x_spec_dim", specs.customer_dimension_keys())
+        self.assertEqual(specs.value_aliases("x_spec_dim"), {"金牌": "gold"})
+        columns, examples, _instructions = specs.customer_template()
+        self.assertEqual(
+            (columns[-1].header, columns[-1].choices),
+            ("规格等级 (Spec grade)", ("金牌",)),
+        )
+        self.assertEqual([e[-1] for e in examples], ["", ""])
+        header_map = map_headers(["Spec Grade"], specs.customer_columns())
+        self.assertEqual(header_map.index, {"x_spec_dim": 0})
+
+    def test_red_template_matches_its_columns(self):
+        columns, examples, _instructions = specs.red_template()
+        header_map = map_headers([c.header for c in columns], specs.RED_COLUMNS)
+        self.assertEqual(len(header_map.index), len(columns))
+        self.assertTrue(all(len(e) == len(columns) for e in examples))
+        self.assertTrue(
+            all(
+                e[header_map.index["blue_number"]].startswith(specs.SAMPLE_MARKERS)
+                for e in examples
+            )
+        )

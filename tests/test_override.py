@@ -332,3 +332,141 @@ class TestNobodyBlocked(SegmentCase):
         with Form(self.partner.with_user(self.segment_manager)) as form:
             form.credit_grade = "B"
         self.assertEqual(self.partner.credit_grade, "B")
+
+
+@tagged("post_install", "-at_install")
+class TestOverrideOnCreate(SegmentCase):
+    """The partner owns the override: a class given on create is locked and
+    logged exactly as when it is written."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.other_company = cls.env["res.company"].create({"name": "北京分公司"})
+        cls.segment_manager.company_ids |= cls.other_company
+        cls.Manager = cls.Partner.with_user(cls.segment_manager)
+        cls.History = cls.env["partner.segment.history"]
+
+    def history(self, partner):
+        return {
+            (h.dimension, h.new_value, h.source, h.company_id)
+            for h in self.History.search([("partner_id", "=", partner.id)])
+        }
+
+    def test_create_with_classes_locks_and_logs(self):
+        partner = self.Manager.create(
+            {
+                "name": "新建即锁定",
+                "is_company": True,
+                "country_id": self.cn.id,
+                "credit_grade": "A",
+                "scale_class": "large",
+                "region_id": self.region["north"].id,
+            }
+        )
+        self.assertEqual(
+            (partner.credit_grade, partner.credit_grade_manual), ("A", "A")
+        )
+        self.assertEqual(
+            (partner.scale_class, partner.scale_class_manual), ("large", "large")
+        )
+        self.assertEqual(partner.region_id_manual, self.region["north"])
+        self.assertTrue(
+            partner.credit_grade_locked
+            and partner.scale_class_locked
+            and partner.region_id_locked
+        )
+        self.assertFalse(partner.value_tier_locked)
+        company = self.env.company
+        self.assertEqual(
+            self.history(partner),
+            {
+                ("credit_grade", "A", "override", company),
+                ("scale_class", "large", "override", self.env["res.company"]),
+                (
+                    "region_id",
+                    str(self.region["north"].id),
+                    "override",
+                    self.env["res.company"],
+                ),
+            },
+        )
+
+    def test_create_is_logged_as_write_is(self):
+        created = self.Manager.create({"name": "新建", "credit_grade": "B"})
+        written = self.Manager.create({"name": "写入"})
+        written.credit_grade = "B"
+        self.assertEqual(
+            {(d, v, s) for d, v, s, _c in self.history(created)},
+            {(d, v, s) for d, v, s, _c in self.history(written)},
+        )
+        for fname in ("credit_grade", "credit_grade_manual", "credit_grade_locked"):
+            self.assertEqual(created[fname], written[fname], fname)
+
+    def test_import_source_from_context(self):
+        partner = self.Manager.with_context(segment_source="import").create(
+            {"name": "导入", "value_tier": "high"}
+        )
+        self.assertEqual(
+            {(d, v, s) for d, v, s, _c in self.history(partner)},
+            {("value_tier", "high", "import")},
+        )
+
+    def test_create_without_classes_locks_nothing(self):
+        partner = self.Manager.create(
+            {
+                "name": "未分类",
+                "is_company": True,
+                "country_id": self.cn.id,
+                "industry_id": self.industry["C"].id,
+                "employee_count": 50,
+                "annual_revenue": 5e6,
+                "state_id": self.state("GD").id,
+            }
+        )
+        self.assertEqual(partner.scale_class, "small")
+        self.assertEqual(partner.region_id, self.region["south"])
+        dimensions = self.Partner._segment_dimensions()
+        for dimension in dimensions:
+            self.assertFalse(partner[f"{dimension}_locked"], dimension)
+            self.assertFalse(partner[f"{dimension}_manual"], dimension)
+        self.assertFalse(self.History.search([("partner_id", "=", partner.id)]))
+
+    def test_per_company_class_locked_in_the_current_company_only(self):
+        partner = self.Manager.create({"name": "两家公司", "credit_grade": "C"})
+        self.assertTrue(partner.credit_grade_locked)
+        other = partner.with_company(self.other_company)
+        self.assertFalse(other.credit_grade_locked)
+        self.assertFalse(other.credit_grade_manual)
+        self.assertFalse(other.credit_grade)
+        # as a write in the other company does
+        other.credit_grade = "AA"
+        self.assertEqual((other.credit_grade, partner.credit_grade), ("AA", "C"))
+        self.assertEqual(
+            {(d, v, c) for d, v, _s, c in self.history(partner)},
+            {
+                ("credit_grade", "C", self.env.company),
+                ("credit_grade", "AA", self.other_company),
+            },
+        )
+
+    def test_segment_user_may_not_create_with_a_class(self):
+        with self.assertRaises(AccessError):
+            self.Partner.with_user(self.segment_user).create(
+                {"name": "用户", "credit_grade": "A"}
+            )
+
+    def test_create_with_a_class_and_an_unlock_keeps_the_computed_one(self):
+        partner = self.Manager.create(
+            {
+                "name": "解锁",
+                "credit_grade": "B",
+                "credit_grade_locked": False,
+                "value_tier_locked": False,
+            }
+        )
+        self.assertEqual(
+            (partner.credit_grade, partner.credit_grade_locked), (False, False)
+        )
+        self.assertFalse(partner.value_tier_locked or partner.value_tier)
+        self.assertFalse(self.History.search([("partner_id", "=", partner.id)]))

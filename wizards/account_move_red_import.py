@@ -11,6 +11,7 @@ from ..engine.red_invoice import (
     MODE_ALIASES,
     REASON_ALIASES,
 )
+from ..importer import specs
 from ..importer.cells import (
     normalise_key,
     parse_date,
@@ -18,61 +19,7 @@ from ..importer.cells import (
     parse_text,
     to_text,
 )
-from ..importer.headers import Column
-from ..importer.report import TemplateColumn
 from ..importer.rows import CREATE
-
-COLUMNS = [
-    Column("kind", ("发票种类", "发票类型", "原发票种类", "kind", "invoice kind")),
-    Column(
-        "blue_code",
-        ("原发票代码", "原蓝字发票代码", "蓝字发票代码", "blue code", "original code"),
-    ),
-    Column(
-        "blue_number",
-        (
-            "原发票号码",
-            "原蓝字发票号码",
-            "蓝字发票号码",
-            "blue number",
-            "original number",
-            "original invoice",
-        ),
-        required=True,
-    ),
-    Column(
-        "blue_date",
-        ("原开票日期", "蓝字开票日期", "原发票日期", "blue date", "original date"),
-    ),
-    Column("reason", ("冲红原因", "红冲原因", "reason", "red reason"), required=True),
-    Column(
-        "form_number",
-        (
-            "红字信息表编号/确认单编号",
-            "红字信息表编号",
-            "信息表编号",
-            "确认单编号",
-            "红字发票信息确认单编号",
-            "form number",
-        ),
-    ),
-    Column("form_state", ("确认单状态", "form state", "confirmation state")),
-    Column("mode", ("全额/部分", "全额部分", "冲红方式", "full/partial", "mode")),
-    Column("amount", ("冲红金额", "红冲金额", "amount", "red amount")),
-    Column("tax", ("冲红税额", "红冲税额", "tax", "red tax")),
-    Column("date", ("冲红日期", "红冲日期", "开票日期", "date", "red date")),
-]
-# fields of the credit note each column writes; the other columns find and
-# cross-check the original invoice and write nothing
-COLUMN_FIELDS = {
-    "reason": ["red_reason"],
-    "form_number": ["red_form_number"],
-    "form_state": ["red_form_state"],
-    "date": ["date", "invoice_date"],
-    "amount": ["invoice_line_ids"],
-    "mode": ["invoice_line_ids"],
-}
-SAMPLE_MARKERS = ("示例", "example")
 
 
 class AccountMoveRedImport(models.TransientModel):
@@ -106,17 +53,17 @@ class AccountMoveRedImport(models.TransientModel):
         return "account.move"
 
     def _import_columns(self):
-        return COLUMNS
+        return list(specs.RED_COLUMNS)
 
     def _import_column_fields(self, key):
-        return COLUMN_FIELDS.get(key, [])
+        return specs.RED_COLUMN_FIELDS.get(key, [])
 
     def _import_required_titles(self):
         return ["原发票号码 / Original number", "冲红原因 / Reason"]
 
     def _import_is_sample_row(self, row):
         number = normalise_key(row.values.get("blue_number"))
-        return number.startswith(SAMPLE_MARKERS)
+        return number.startswith(specs.SAMPLE_MARKERS)
 
     def _import_prepare(self, header_map):
         return {
@@ -210,98 +157,7 @@ class AccountMoveRedImport(models.TransientModel):
             row.outcome, row.record_id = CREATE, credit_note.id
 
     def _import_template(self):
-        columns = [
-            TemplateColumn(
-                "发票种类 (Kind)", choices=("专票", "普票", "数电专票", "数电普票")
-            ),
-            TemplateColumn("原发票代码 (Original code)", text=True, width=16),
-            TemplateColumn(
-                "原发票号码* (Original number)", required=True, text=True, width=24
-            ),
-            TemplateColumn("原开票日期 (Original date)", width=14),
-            TemplateColumn(
-                "冲红原因* (Reason)",
-                required=True,
-                choices=("01 开票有误", "02 销货退回", "03 服务中止", "04 销售折让"),
-            ),
-            TemplateColumn(
-                "红字信息表编号/确认单编号 (Form number)", text=True, width=24
-            ),
-            TemplateColumn(
-                "确认单状态 (Form state)",
-                choices=(
-                    "01 无需确认",
-                    "02 销方录入待购方确认",
-                    "03 购方录入待销方确认",
-                    "04 购销双方已确认",
-                ),
-                width=22,
-            ),
-            TemplateColumn("全额/部分 (Full/partial)", choices=("全额", "部分")),
-            TemplateColumn("冲红金额 (Untaxed amount)"),
-            TemplateColumn("冲红税额 (Tax)"),
-            TemplateColumn("冲红日期 (Red invoice date)", width=14),
-        ]
-        examples = [
-            (
-                "普票",
-                "144002500001",
-                "示例00000001",
-                "2025-03-10",
-                "02 销货退回",
-                "",
-                "",
-                "部分",
-                -500,
-                -65,
-                "2025-04-01",
-            ),
-            (
-                "数电专票",
-                "",
-                "示例25440000000000000001",
-                "2025-03-10",
-                "01 开票有误",
-                "44000025000000000001",
-                "04 购销双方已确认",
-                "全额",
-                "",
-                "",
-                "2025-04-01",
-            ),
-        ]
-        instructions = [
-            "红字发票批量导入模板 Red-letter invoice import template",
-            "",
-            "1. 带 * 的列必填：原发票号码、冲红原因。Columns marked * are required: "
-            "original number, reason.",
-            "2. 示例行（原发票号码以“示例”开头）导入时会被忽略。Example rows (original "
-            "number starting with 示例) are ignored.",
-            "3. 原发票号码按税务发票号码（可加原发票代码）或 Odoo 发票编号匹配已过账的客户"
-            "发票。The original number matches a posted customer invoice by its tax "
-            "invoice number (with the code if given) or by its Odoo number.",
-            "4. 冲红原因填代码 01–04 或 开票有误/销货退回/服务中止/销售折让。Reason: code "
-            "01-04 or its name.",
-            "5. 专票必须填写16位红字信息表编号；数电发票填确认单编号和状态，01、04 直接开具"
-            "并过账，02、03 保存为草稿，05–09 作废不可开具。每个编号只能用一次。Special "
-            "invoices need the 16-digit information form number; digital invoices the "
-            "confirmation form number and state: 01 and 04 are posted, 02 and 03 kept "
-            "as draft, 05-09 are void and refused. A form number is used once.",
-            "6. 全额冲红冲销原发票的全部剩余金额，冲红金额可不填。部分冲红必须填冲红金额"
-            "（不含税，正负号均可），按原发票各行剩余金额比例分摊到各行，只冲金额、不冲数量。"
-            " Full reverses all that remains. A partial row needs the untaxed amount "
-            "(sign ignored); without line detail it is spread over the original "
-            "invoice's lines in proportion to what remains on each line, as an amount "
-            "(the quantities are not reversed).",
-            "7. 同一张原发票的多行合计不得超过其剩余可红冲金额。Rows against one "
-            "invoice are summed against its remaining reversible amount.",
-            "8. 冲红税额用于核对，与系统计算的税额相差超过 0.01 即报错。The tax is a "
-            "cross-check: more than 0.01 away from the computed tax is an error.",
-            "9. 冲红日期默认今天。The red invoice date defaults to today.",
-            "10. 支持 .xlsx、.xls 和 CSV（UTF-8 或 GBK）。Formats: .xlsx, .xls, CSV "
-            "(UTF-8 or GBK).",
-        ]
-        return columns, examples, instructions
+        return specs.red_template()
 
     def _import_template_sheet_title(self):
         return "红字发票 Red invoices"

@@ -6,8 +6,10 @@ import psycopg2
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..importer.cells import CellError, is_blank
+from ..importer import specs
+from ..importer.cells import CellError, is_blank, normalise_key, parse_number, to_text
 from ..importer.headers import header_detector, map_headers
+from ..importer.industry_codes import industry_code_candidates
 from ..importer.reader import ImportFileError, open_table
 from ..importer.report import write_error_workbook, write_template
 from ..importer.rows import ImportResult, ImportRow, batched
@@ -585,6 +587,273 @@ class PartnerSegmentImportMixin(models.AbstractModel):
         except CellError as error:
             row.error(column, self._import_cell_error_message(error))
             return None
+
+    # ------------------------------------------------------------ shared parsing
+    def _import_parse_numbers(self, row, header_map, keys):
+        """Numbers of the ``keys`` columns the file has: whole numbers for
+        integer fields, amounts scaled as their header says (万元)."""
+        model = self.env[self._import_target_model()]
+        for key in keys:
+            if key not in header_map.index:
+                continue
+            value = self._import_parse_cell(
+                row,
+                key,
+                parse_number,
+                integer=model._fields[key].type == "integer",
+                scale=header_map.scale.get(key, 1),
+            )
+            if value is not None:
+                row.vals[key] = value
+
+    def _import_parse_country(self, row, context):
+        """The row's country (``country_id`` column, looked up in
+        ``context["country_id"]``), else the home country of the run."""
+        raw = to_text(row.values.get("country_id"))
+        if not raw:
+            return context["home_country"]
+        country_id = context["country_id"].get(normalise_key(raw))
+        if not country_id:
+            row.error("country_id", self.env._("Unknown country %(value)s.", value=raw))
+            return context["home_country"]
+        row.vals["country_id"] = country_id
+        return self.env["res.country"].browse(country_id)
+
+    def _import_parse_state(self, row, country, context):
+        """The row's province within ``country``; sets the country too."""
+        raw = to_text(row.values.get("state_id"))
+        if not raw:
+            return
+        states = context["state_id"].get(country.id)
+        if states is None:
+            states = context["state_id"][country.id] = self._import_state_lookup(
+                country
+            )
+        state_id = states.get(self._import_state_key(raw)) or states.get(
+            normalise_key(raw)
+        )
+        if not state_id:
+            row.error(
+                "state_id",
+                self.env._(
+                    "Province %(value)s does not exist in %(country)s.",
+                    value=raw,
+                    country=country.name,
+                ),
+            )
+            return
+        row.vals["state_id"] = state_id
+        row.vals.setdefault("country_id", country.id)
+
+    def _import_parse_lookup(self, row, key, context):
+        """The value of a column looked up in ``context[key]`` (a table of
+        :meth:`_import_coded_lookup` or :meth:`_import_selection_lookup`);
+        industries also by their GB/T 4754 code at any level."""
+        raw = to_text(row.values.get(key))
+        if not raw:
+            return
+        table = context[key]
+        value = table.get(normalise_key(raw))
+        if not value and key == "industry_id":
+            value = self._import_industry_from_code(raw, table)
+        if not value:
+            field = self.env[self._import_target_model()]._fields[key]
+            row.error(
+                key,
+                self.env._(
+                    "%(value)s is not a known %(field)s.",
+                    value=raw,
+                    field=field.get_description(self.env)["string"],
+                ),
+            )
+            return
+        row.vals[key] = value
+
+    # ------------------------------------------------------------ shared lookups
+    @api.model
+    def _import_langs(self):
+        installed = {code for code, _name in self.env["res.lang"].get_installed()}
+        return [
+            lang
+            for lang in {*specs.LANGS, self.env.lang or "en_US"}
+            if lang in installed
+        ]
+
+    @api.model
+    def _import_translated_names(self, records, fname="name"):
+        """{normalised name in any installed language: record id}."""
+        table = {}
+        for lang in self._import_langs():
+            for record in records.with_context(lang=lang):
+                table.setdefault(normalise_key(record[fname]), record.id)
+        return table
+
+    @api.model
+    def _import_coded_lookup(self, records, aliases):
+        """{normalised name in any language, code or alias: id} of ``records``.
+
+        :param aliases: {other name: code}
+        """
+        table = self._import_translated_names(records)
+        by_code = {r.code: r.id for r in records}
+        for code, record_id in by_code.items():
+            table[normalise_key(code)] = record_id
+        for name, code in aliases.items():
+            if code in by_code:
+                table.setdefault(normalise_key(name), by_code[code])
+        return table
+
+    @api.model
+    def _import_selection_lookup(self, field, aliases):
+        """{normalised label in any language, key or alias: key} of a selection field.
+
+        :param aliases: {other name: key}
+        """
+        table = {}
+        for lang in self._import_langs():
+            for key, label in field._description_selection(
+                self.with_context(lang=lang).env
+            ):
+                table.setdefault(normalise_key(label), key)
+        for key, _label in field._description_selection(self.env):
+            table[normalise_key(key)] = key
+        for alias, key in aliases.items():
+            table.setdefault(normalise_key(alias), key)
+        return table
+
+    @api.model
+    def _import_dimension_lookup(self, dimension):
+        """{normalised name, code or alias: class} of a registered dimension
+        (``engine.dimensions``): its labels and aliases, or its records'."""
+        if dimension.relation:
+            domain = []
+            if dimension.relation == "partner.region":
+                domain = [("grouping", "=", "geographic")]
+            return self._import_coded_lookup(
+                self.env[dimension.relation].search(domain), dimension.record_aliases
+            )
+        return self._import_selection_lookup(
+            self.env["res.partner"]._fields[dimension.key], dimension.aliases()
+        )
+
+    @api.model
+    def _import_country_lookup(self):
+        return self._import_coded_lookup(
+            self.env["res.country"].search([]), specs.COUNTRY_ALIASES
+        )
+
+    @api.model
+    def _import_state_lookup(self, country):
+        """{normalised name, short name or code: state id} of a country's states."""
+        states = {}
+        records = self.env["res.country.state"].search(
+            [("country_id", "=", country.id)]
+        )
+        # Odoo's Chinese provinces have 粤-style codes; GD-style ones are in their XML ids
+        xml_codes = self._import_state_xml_codes(records)
+        for state in records:
+            states.setdefault(normalise_key(state.code), state.id)
+            if state.id in xml_codes:
+                states.setdefault(normalise_key(xml_codes[state.id]), state.id)
+            for lang in self._import_langs():
+                name = state.with_context(lang=lang).name
+                states.setdefault(normalise_key(name), state.id)
+                states.setdefault(self._import_state_key(name), state.id)
+        return states
+
+    @api.model
+    def _import_state_xml_codes(self, states):
+        """{state id: "GD"} from base's XML ids (state_cn_GD).
+
+        Read as superuser because users may not read ``ir.model.data``; a
+        lookup only, nothing is written with it."""
+        data = (
+            self.env["ir.model.data"]
+            .sudo()
+            .search_read(
+                [
+                    ("model", "=", "res.country.state"),
+                    ("module", "=", "base"),
+                    ("res_id", "in", states.ids),
+                ],
+                ["name", "res_id"],
+            )
+        )
+        return {d["res_id"]: d["name"].rsplit("_", 1)[-1] for d in data}
+
+    @api.model
+    def _import_state_key(self, name):
+        """广东省 -> 广东, 内蒙古自治区 -> 内蒙古: the name users write without suffix."""
+        key = normalise_key(name)
+        for suffix in specs.STATE_SUFFIXES:
+            if key.endswith(suffix) and len(key) > len(suffix) + 1:
+                return key[: -len(suffix)]
+        return key
+
+    @api.model
+    def _import_industry_lookup(self):
+        """{normalised name, code, alias or "code name": industry id}."""
+        industries = self.env["res.partner.industry"].search([])
+        table = self._import_translated_names(industries)
+        by_code = {i.code: i.id for i in industries if i.code}
+        for name, code in specs.INDUSTRY_ALIASES.items():
+            if code in by_code:
+                table.setdefault(normalise_key(name), by_code[code])
+        for code, industry_id in by_code.items():
+            table[normalise_key(code)] = industry_id
+        for industry in industries:  # "C 制造业" as a display name
+            if industry.code:
+                for name, record_id in list(table.items()):
+                    if record_id == industry.id and name != normalise_key(
+                        industry.code
+                    ):
+                        table.setdefault(
+                            normalise_key(industry.code) + name, industry.id
+                        )
+        return table
+
+    @api.model
+    def _import_industry_from_code(self, raw, table):
+        """The nearest industry the database has for a GB/T 4754-2017 code at
+        any level, with or without its section letter, or a division name:
+        ``3911`` (not shipped) takes ``C``, ``5930`` takes ``G59``."""
+        for code in industry_code_candidates(raw):
+            industry_id = table.get(normalise_key(code))
+            if industry_id:
+                return industry_id
+        return None
+
+    # ------------------------------------------------------------ shared diff
+    @api.model
+    def _import_current_values(self, records, fnames):
+        """{field: [value of each record]}, many2one as ids: a column per field.
+
+        One query reads them all; the columns come from ``mapped`` (scalar
+        fields) and ``read`` (many2one), not record by record.
+        """
+        records.fetch(list(fnames))
+        relational = [f for f in fnames if records._fields[f].type == "many2one"]
+        values = {
+            fname: records.mapped(fname) for fname in fnames if fname not in relational
+        }
+        if relational:
+            rows = records.read(relational, load=None)
+            for fname in relational:
+                values[fname] = [row[fname] for row in rows]
+        return values
+
+    @api.model
+    def _import_diff(self, vals, current):
+        """The part of ``vals`` that changes a record whose values are ``current``."""
+        diff = {}
+        for fname, value in vals.items():
+            old = current[fname]
+            if isinstance(value, float):
+                if abs((old or 0.0) - value) > 0.005:
+                    diff[fname] = value
+            elif (old or False) != value:
+                diff[fname] = value
+        return diff
 
     # ------------------------------------------------------------ specification
     def _import_group(self):
