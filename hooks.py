@@ -1,3 +1,5 @@
+from odoo.tools import SQL
+
 # Odoo's default industries follow NACE, whose letters differ from GB/T 4754
 # from D on.  So that a user never sees two "Manufacturing", the addon archives
 # the NACE records and moves their partners to the matching GB/T section; on
@@ -42,9 +44,22 @@ def _move_partners(env, source, target):
 
 
 def post_init_hook(env):
+    # At install the scale inputs are all empty, so a partner's scale does not
+    # depend on which of the two records names its industry: the partners are
+    # moved in one UPDATE per industry, with no recompute and no chatter
+    # message per partner (a database may hold 100,000 of them).
+    partners = env["res.partner"]
+    partners.flush_model(["industry_id"])
     for nace, gbt in _nace_pairs(env):
-        _move_partners(env, nace, gbt)
+        env.cr.execute(
+            SQL(
+                "UPDATE res_partner SET industry_id = %s WHERE industry_id = %s",
+                gbt.id,
+                nace.id,
+            )
+        )
         nace.active = False
+    partners.invalidate_model(["industry_id"])
 
 
 def uninstall_hook(env):

@@ -50,6 +50,9 @@ class Dimension:
     template_choices: tuple = ()
     # aliases of record classes by code (region): {alias: code}
     record_aliases: dict = field(default_factory=dict)
+    # a region dimension: shown where the company's region grouping is this
+    # one ("geographic", "economic") or "both"; empty: shown everywhere
+    grouping: str = ""
 
     @property
     def field_name(self):
@@ -65,6 +68,10 @@ class Dimension:
     def class_order(self):
         """Class keys best first, or None when the dimension has no direction."""
         return self.class_keys() if self.ordered and self.classes else None
+
+    def shown_for(self, region_grouping):
+        """Whether a company whose region grouping is ``region_grouping`` shows it."""
+        return not self.grouping or region_grouping in (self.grouping, "both")
 
     def aliases(self):
         """{alias: class key} of the import: the extra names of every class."""
@@ -156,6 +163,7 @@ REGION = register(
         "Region",
         ordered=False,
         relation="partner.region",
+        grouping="geographic",
         overview_sequence=80,
         report_sequence=30,
         import_headers=("地区", "所属地区", "region"),
@@ -305,6 +313,8 @@ ECONOMIC_REGION = register(
         ordered=False,
         relation="partner.region",
         override=False,
+        grouping="economic",
+        overview_sequence=85,
         report_sequence=40,
     )
 )

@@ -39,7 +39,7 @@ class PartnerSegmentOverview(models.Model):
             *(d.field_name for d in dimensions.overview_dimensions()),
         ],
         "res.partner.industry": ["parent_path"],
-        "res.company": ["currency_id"],
+        "res.company": ["currency_id", "segment_region_grouping"],
     }
 
     company_id = fields.Many2one("res.company", readonly=True)
@@ -265,6 +265,7 @@ class PartnerSegmentOverview(models.Model):
                    SUM(s.overdue_amount) AS overdue_amount
               FROM (
                     SELECT p.id, c.id AS company_id, c.currency_id,
+                           c.segment_region_grouping AS region_grouping,
                            COALESCE(%(revenue)s::numeric, 0) AS revenue,
                            COALESCE(%(overdue)s::numeric, 0) AS overdue_amount,
                            %(classes)s
@@ -276,7 +277,8 @@ class PartnerSegmentOverview(models.Model):
                        AND %(readable)s
                    ) s
         CROSS JOIN LATERAL (VALUES %(pairs)s)
-                AS d(dimension, dimension_sequence, class_key, sequence)
+                AS d(dimension, dimension_sequence, class_key, sequence, grouping)
+             WHERE d.grouping = '' OR s.region_grouping IN (d.grouping, 'both')
           GROUP BY s.company_id, s.currency_id, d.dimension, d.dimension_sequence,
                    d.class_key, d.sequence
             """,
@@ -295,11 +297,12 @@ class PartnerSegmentOverview(models.Model):
             joins=SQL(" ").join(self._class_join_sql(d) for d in overview_dimensions),
             pairs=SQL(", ").join(
                 SQL(
-                    "(%s, %s, s.%s, %s)",
+                    "(%s, %s, s.%s, %s, %s)",
                     dimension.key,
                     index,
                     SQL.identifier(dimension.key),
                     class_number(dimension),
+                    dimension.grouping,
                 )
                 for index, dimension in enumerate(overview_dimensions)
             ),

@@ -395,10 +395,11 @@ class ResPartner(models.Model):
     def _compute_segment_effective(self, dimension):
         """Effective value of a dimension: the manual one when locked, else the computed one."""
         computed, manual, locked = self._segment_field_names(dimension)
-        for partner in self:
-            partner[dimension] = (
-                partner[manual] if partner[locked] else partner[computed]
-            )
+        locked_ones = self.filtered(locked)
+        # assigned by value, a group at a time: an install computes every partner
+        for source, partners in ((manual, locked_ones), (computed, self - locked_ones)):
+            for value, group in partners.grouped(source).items():
+                group[dimension] = value
 
     def _inverse_segment_effective(self, dimension):
         """Setting a dimension by hand makes it a locked manual value."""

@@ -159,12 +159,8 @@ class ReportSegmentDistribution(models.AbstractModel):
     def _get_report_dimensions(self, company):
         """The dimensions printed for ``company``: its region grouping decides
         whether the geographic regions, the economic ones or both appear."""
-        hidden = {
-            "geographic": {"economic_region_id"},
-            "economic": {"region_id"},
-            "both": set(),
-        }[company.segment_region_grouping]
-        return [d.key for d in self._report_dimensions() if d.key not in hidden]
+        grouping = company.segment_region_grouping
+        return [d.key for d in self._report_dimensions() if d.shown_for(grouping)]
 
     @api.model
     def _source_dimensions(self):

@@ -161,3 +161,33 @@ class TestInstallRegions(SegmentCase):
             ),
             messages,
         )
+
+
+@tagged("post_install", "-at_install")
+class TestEconomicRegionOverview(SegmentCase):
+    """The overview shows the economic regions where the company's grouping
+    includes them, the geographic ones where it includes those."""
+
+    def test_overview_follows_the_company_grouping(self):
+        partner = self.company("东部客户", state_id=self.state("ZJ").id)
+        partner.segment_classified_on = "2026-06-30"
+        overview = self.env["partner.segment.overview"].with_user(self.segment_user)
+
+        def shown():
+            self.env.invalidate_all()
+            rows = overview.search([("company_id", "=", self.env.company.id)])
+            return {
+                (r.dimension, r.class_label)
+                for r in rows
+                if r.dimension in ("region_id", "economic_region_id")
+            }
+
+        east = self.region["econ_east"].display_name
+        geographic = self.region["east"].display_name
+        self.assertEqual(shown(), {("region_id", geographic)})
+        self.env.company.segment_region_grouping = "both"
+        self.assertEqual(
+            shown(), {("region_id", geographic), ("economic_region_id", east)}
+        )
+        self.env.company.segment_region_grouping = "economic"
+        self.assertEqual(shown(), {("economic_region_id", east)})
