@@ -1,81 +1,14 @@
 import base64
 import io
-from unittest.mock import patch
 
 import openpyxl
 
-from odoo import Command
 from odoo.tests import tagged
 
-from ..engine import dimensions
+from .common import add_test_dimension
 from .test_import import ImportCase, csv_bytes
 
 CLASSES = (("gold", "Gold", ("金牌",)), ("silver", "Silver", ("银牌",)))
-
-
-def add_test_dimension(case, key="x_test_dim", classes=CLASSES, **dimension_kwargs):
-    """A dimension added as a module would: registered, with its four partner
-    fields (manual fields), for the test class ``case``.
-
-    TO BE REPLACED by ``tests.common.add_test_dimension`` of the registry
-    work once merged; there ``res.partner._segment_dimensions()`` reads the
-    registry, here it is patched to add ``key`` until then.
-    """
-    env = case.env
-    dimension = dimensions.register(
-        dimensions.Dimension(
-            key,
-            "Test Dimension",
-            tuple(dimensions.SegmentClass(*c) for c in classes),
-            **dimension_kwargs,
-        )
-    )
-    case.addClassCleanup(dimensions.unregister, key)
-    common = {
-        "model_id": env["ir.model"]._get_id("res.partner"),
-        "state": "manual",
-        "store": True,
-        "copied": False,
-    }
-    selection = [
-        Command.create({"value": value, "name": label, "sequence": sequence})
-        for sequence, (value, label, *_aliases) in enumerate(classes)
-    ]
-    env["ir.model.fields"].create(
-        [
-            {
-                **common,
-                "name": name,
-                "field_description": string,
-                "ttype": "selection",
-                "selection_ids": selection,
-            }
-            for name, string in (
-                (key, "Test Dimension"),
-                (f"{key}_computed", "Computed Test Dimension"),
-                (f"{key}_manual", "Manual Test Dimension"),
-            )
-        ]
-        + [
-            {
-                **common,
-                "name": f"{key}_locked",
-                "field_description": "Test Dimension Locked",
-                "ttype": "boolean",
-            }
-        ]
-    )
-    Partner = type(env["res.partner"])
-    original = Partner._segment_dimensions
-
-    def segment_dimensions(self):
-        names = original(self)
-        return names if key in names else [*names, key]
-
-    case.startClassPatcher(
-        patch.object(Partner, "_segment_dimensions", segment_dimensions)
-    )
-    return dimension
 
 
 @tagged("post_install", "-at_install")
@@ -88,7 +21,9 @@ class TestImportDimension(ImportCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.dimension = add_test_dimension(
-            cls,
+            cls.env,
+            classes=CLASSES,
+            case=cls,
             import_headers=("测试等级", "test grade"),
             import_sequence=60,
             template_header="测试等级 (Test grade)",
