@@ -3,6 +3,7 @@ from odoo.tests import BaseCase, tagged
 
 from ..engine import identifiers, uscc
 from .common import SegmentCase, make_uscc
+from .test_import import ImportCase, csv_bytes
 
 
 def id_card(body17):
@@ -135,3 +136,36 @@ class TestPartnerIdentifierKind(SegmentCase):
             vat_kind="taxpayer",
         )
         self.assertEqual(partner.vat, "DE123456789")
+
+
+@tagged("post_install", "-at_install")
+class TestImportIdentifierKind(ImportCase):
+    """The customer import takes an older taxpayer ID where a company has no
+    USCC, and says which kind it is."""
+
+    def test_import_older_taxpayer_id_and_id_card(self):
+        old = old_taxpayer_id()
+        card = id_card("44010619850101123")
+        content = csv_bytes(
+            ["客户名称", "客户编码", "统一社会信用代码"],
+            ["老税号公司", "OT1", old],
+            ["个体户", "OT2", card + "01"],
+            ["新代码公司", "OT3", make_uscc()],
+            ["坏号公司", "OT4", old[:-1] + "Z"],
+        )
+        wizard = self.run_import("ids.csv", content, policy="skip")
+        self.assertEqual(
+            [(row, column) for row, column, _message in self.errors(wizard)],
+            [(5, "统一社会信用代码")],
+        )
+        self.assertEqual(
+            [
+                (self.partner(ref).vat, self.partner(ref).vat_kind)
+                for ref in ("OT1", "OT2")
+            ],
+            [(old, "taxpayer"), (card + "01", "taxpayer")],
+        )
+        self.assertEqual(self.partner("OT3").vat_kind, "uscc")
+        # the same file again finds them by their codes and changes nothing
+        wizard = self.run_import("ids.csv", content, policy="skip")
+        self.assertEqual((wizard.create_count, wizard.update_count), (0, 0))

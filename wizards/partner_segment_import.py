@@ -2,7 +2,7 @@ import re
 
 from odoo import fields, models
 
-from ..engine import uscc
+from ..engine import identifiers, uscc
 from ..importer import specs
 from ..importer.cells import parse_text, to_text
 from ..importer.rows import CREATE, UNCHANGED, UPDATE
@@ -202,17 +202,21 @@ class PartnerSegmentImport(models.TransientModel):
         vat = re.sub(r"[\s\-]", "", text).upper()
         if not vat:
             return
-        if country.code == "CN" and not uscc.is_valid(vat):
-            row.error(
-                "vat",
-                self.env._(
-                    "%(value)s is not a valid Unified Social Credit Code: 18 "
-                    "characters, digits and capitals except I, O, Z, S, V, ending "
-                    "with its check character.",
-                    value=vat,
-                ),
-            )
-            return
+        if country.code == "CN":
+            # a USCC, or else an older 纳税人识别号 (an ID card number among them)
+            kind = "uscc" if uscc.is_valid(vat) else identifiers.guess_kind(vat)
+            if not kind:
+                row.error(
+                    "vat",
+                    self.env._(
+                        "%(value)s is not a valid Unified Social Credit Code: 18 "
+                        "characters, digits and capitals except I, O, Z, S, V, "
+                        "ending with its check character.",
+                        value=vat,
+                    ),
+                )
+                return
+            row.vals["vat_kind"] = kind
         row.vals["vat"] = vat
 
     # ------------------------------------------------------------ matching
