@@ -50,6 +50,9 @@
         "views/partner_segment_menus.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "partner_segment/static/src/fields/job_progress_field.js",
+        ],
         "web.assets_tests": [
             "partner_segment/static/tests/tours/red_invoice_tour.js",
             "partner_segment/static/tests/tours/partner_segment_import_tour.js",

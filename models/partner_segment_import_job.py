@@ -511,7 +511,9 @@ class PartnerSegmentImportJob(models.Model):
         )
 
     def _job_notify_end(self):
-        """A message in the user's inbox with a link to the result, and a toast."""
+        """A message in the user's inbox with a link to the result, and a toast;
+        the form reads the end."""
+        self._job_notify_progress()
         if self.state == "failed":
             body = self.env._(
                 "The import of %(filename)s failed: %(error)s",

@@ -221,7 +221,8 @@ class PartnerSegmentReclassifyJob(models.Model):
         )
 
     def _job_notify_end(self):
-        """A message in the user's inbox, and a toast."""
+        """A message in the user's inbox, and a toast; the form reads the end."""
+        self._job_notify_progress()
         if self.state == "failed":
             body = self.env._(
                 "The reclassification of %(count)s customers failed: %(error)s",

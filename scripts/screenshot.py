@@ -45,6 +45,18 @@ def main():
     parser.add_argument("--height", type=int, default=1100)
     parser.add_argument("--wait", type=float, default=6)
     parser.add_argument("--click", help="CSS selector to click once the page is loaded")
+    parser.add_argument(
+        "--shots",
+        type=int,
+        default=1,
+        help="screenshots of the same page, without reloading it: OUT_1.png, …",
+    )
+    parser.add_argument(
+        "--interval", type=float, default=3, help="seconds between shots"
+    )
+    parser.add_argument(
+        "--print", dest="expression", help="JavaScript expression printed at each shot"
+    )
     args = parser.parse_args()
     base = args.url.split("/odoo")[0].split("/web")[0]
     session = login(base, args.db, args.user, args.password)
@@ -113,10 +125,24 @@ def main():
                 expression=f"document.querySelector({json.dumps(args.click)}).click()",
             )
             time.sleep(2)
-        data = call("Page.captureScreenshot", format="png")["data"]
-        with open(args.out, "wb") as out:
-            out.write(base64.b64decode(data))
-        print(f"saved {args.out}")
+        for shot in range(1, args.shots + 1):
+            if shot > 1:
+                time.sleep(args.interval)
+            out_path = (
+                args.out
+                if args.shots == 1
+                else args.out.removesuffix(".png") + f"_{shot}.png"
+            )
+            data = call("Page.captureScreenshot", format="png")["data"]
+            with open(out_path, "wb") as out:
+                out.write(base64.b64decode(data))
+            seen = ""
+            if args.expression:
+                result = call(
+                    "Runtime.evaluate", expression=args.expression, returnByValue=True
+                )
+                seen = f" {result.get('result', {}).get('value')!r}"
+            print(f"{time.strftime('%H:%M:%S')} saved {out_path}{seen}", flush=True)
     finally:
         chrome.terminate()
         shutil.rmtree(profile, ignore_errors=True)

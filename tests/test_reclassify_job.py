@@ -53,7 +53,8 @@ class TestReclassifyJob(ClassificationCase):
             lambda job: seen.append((job.progress_done, job.progress_total)),
         ):
             self.run_job(job)
-        self.assertEqual(seen, [(2, 5), (4, 5), (5, 5)])
+        # after each batch, and once more at the end
+        self.assertEqual(seen, [(2, 5), (4, 5), (5, 5), (5, 5)])
         self.assertEqual(job.state, "done")
         self.assertEqual(job.progress, 100.0)
         self.assertEqual(job.written_count, 5)
