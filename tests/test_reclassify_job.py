@@ -1,7 +1,7 @@
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .test_reclassify import ClassificationCase
 
@@ -116,3 +116,31 @@ class TestReclassifyJob(ClassificationCase):
         self.env.company.segment_reclassify_background_partners = 0
         self.assertIs(self.start(), True)
         self.assertTrue(all(self.customers.mapped("credit_grade")))
+
+
+@tagged("post_install", "-at_install")
+class TestReclassifyJobTour(HttpCase):
+    def test_job_form_shows_progress(self):
+        manager = new_test_user(
+            self.env,
+            login="job_tour_manager",
+            groups="base.group_user,base.group_partner_manager,"
+            "partner_segment.partner_segment_group_manager",
+        )
+        job = self.env["partner.segment.reclassify.job"].create(
+            {
+                "name": "巡检重新分类",
+                "user_id": manager.id,
+                "company_id": self.env.company.id,
+                "partner_ids_todo": [1, 2, 3],
+                "progress_total": 5,
+                "progress_done": 2,
+                "state": "running",
+            }
+        )
+        self.start_tour(
+            "/odoo/action-partner_segment.partner_segment_reclassify_job_action/"
+            f"{job.id}",
+            "partner_segment_job_progress_tour",
+            login="job_tour_manager",
+        )
