@@ -95,6 +95,20 @@ class AccountMoveLine(models.Model):
         ):
             values["red_origin_line_id"] = self.id
 
+    def _copy_red_data(self):
+        """Values of copies of these lines as ``_reverse_moves`` copies them
+        (business fields, the origin of each product line)."""
+        return self.with_context(
+            include_business_fields=True, move_reverse_cancel=False
+        ).copy_data()
+
+    def _get_red_tax_key(self):
+        """What a tax line of a red invoice and the tax line of its invoice
+        that it reverses have in common (the refund's repartition line is not
+        the invoice's)."""
+        self.ensure_one()
+        return (self.tax_line_id.id, self.account_id.id, self.currency_id.id)
+
     def _get_red_reversed_by_line(self):
         """Quantity and untaxed amount reversed by the red invoices that count
         (``RED_COUNTED_SQL``) per blue line in ``self``, in one grouped query:
