@@ -267,9 +267,12 @@ class AccountMove(models.Model):
         ``_reverse_moves`` as the single entry always made it. Checks nothing:
         see ``_check_red_request``."""
         request = self._get_red_request(request)
-        return request["move"]._reverse_moves(
+        taxes = self._get_red_target_taxes([request])
+        credit_note = request["move"]._reverse_moves(
             [self._prepare_red_reversal_vals(request)], cancel=False
         )
+        credit_note._set_red_taxes(taxes)
+        return credit_note
 
     @api.model
     def _create_red_invoices(self, requests):
@@ -292,6 +295,7 @@ class AccountMove(models.Model):
         requests = [self._get_red_request(request) for request in requests]
         if not requests:
             return self
+        taxes = self._get_red_target_taxes(requests)
         moves = self.browse([request["move"].id for request in requests])
         vals_list = []
         # an invoice once per request: a recordset may repeat a record
@@ -327,6 +331,7 @@ class AccountMove(models.Model):
                 }
             )
         credit_notes = self.browse(credit_notes.ids)
+        credit_notes._set_red_taxes(taxes)
         credit_notes._message_log_batch(
             bodies={
                 credit_note.id: self.env._(
@@ -337,6 +342,67 @@ class AccountMove(models.Model):
             }
         )
         return credit_notes
+
+    @api.model
+    def _get_red_target_taxes(self, requests):
+        """The tax a full red invoice of each request must book, per tax key:
+        what remains of each tax line of its invoice (``None`` for a partial
+        request, whose tax Odoo computes on its lines). Read before the red
+        invoices exist."""
+        return [
+            None
+            if request["lines"] is not None
+            else request["move"]._get_red_remaining_taxes()
+            for request in requests
+        ]
+
+    def _get_red_remaining_taxes(self):
+        """What remains of each tax line of this invoice after the red
+        invoices that count: ``{tax key: (balance, amount_currency)}``, in the
+        invoice's sign."""
+        self.ensure_one()
+        remaining = {}
+        for line in self.line_ids.filtered(lambda line: line.display_type == "tax"):
+            key = line._get_red_tax_key()
+            balance, amount_currency = remaining.get(key, (0.0, 0.0))
+            remaining[key] = (
+                balance + line.balance,
+                amount_currency + line.amount_currency,
+            )
+        for key, (balance, amount_currency) in self._get_red_reversed_taxes().items():
+            if key in remaining:
+                left_balance, left_amount = remaining[key]
+                remaining[key] = (left_balance + balance, left_amount + amount_currency)
+        return remaining
+
+    def _set_red_taxes(self, taxes):
+        """Give the tax lines of these full red invoices (in order, with
+        ``taxes`` from ``_get_red_target_taxes``) exactly what remains of their
+        invoice's tax lines, in one write: core's copy recomputes the tax of
+        the credit note, so a tax adjusted by hand on the invoice (to match the
+        tax platform's) would stay open by a cent. Odoo keeps tax amounts
+        written on a draft and balances the receivable."""
+        commands = []
+        for credit_note, targets in zip(self, taxes, strict=True):
+            if not targets:
+                continue
+            for line in credit_note.line_ids.filtered(
+                lambda line: line.display_type == "tax"
+            ):
+                target = targets.pop(line._get_red_tax_key(), None)
+                if target is None:
+                    continue
+                # in the document's currency, converted at the credit
+                # note's rate as core converts its lines
+                amount_currency = -line.currency_id.round(target[1])
+                if line.currency_id.compare_amounts(
+                    line.amount_currency, amount_currency
+                ):
+                    commands.append(
+                        Command.update(line.id, {"amount_currency": amount_currency})
+                    )
+        if commands:
+            self.write({"line_ids": commands})
 
     def copy(self, default=None):
         # _create_red_invoices: core's _reverse_moves copies its moves one at a
