@@ -296,34 +296,58 @@ class LinePrice(NamedTuple):
     quantity: float
     price_unit: float
     amount_only: bool
+    # untaxed amount that no price of the precision reaches at this quantity:
+    # a companion amount-only line of the same origin reverses it
+    remainder: float = 0.0
+
+
+# how many steps of the price precision around the ideal price are tried
+_PRICE_STEPS = (0, -1, 1, -2, 2, -3, 3)
 
 
 def red_line_price(
-    blue_price_unit,
-    blue_quantity,
-    blue_subtotal,
-    quantity,
-    amount,
-    currency,
-    quantities,
-    prices,
+    blue_price_unit, quantity, amount, subtotal, currency, quantities, prices
 ):
     """Quantity and unit price of a red line reversing ``quantity`` and the
-    untaxed ``amount`` of a blue line.  Without a quantity (an allowance)
-    the line takes 1 unit and is flagged amount-only.  The price keeps the
-    blue line's discount and taxes (it scales the blue price); it is the blue
-    price when the amount is the blue line's for that quantity, else rounded
-    down (``prices.round_down``) so that the red line never exceeds the
-    amount asked."""
+    untaxed ``amount`` of a blue line priced ``blue_price_unit``, such that
+    the red line's untaxed amount is ``amount`` to the cent.
+
+    ``subtotal(quantity, price_unit)`` is the untaxed amount of such a line as
+    the accounting computes it (discount, price-included and fixed taxes:
+    the caller's).  Without a quantity (an allowance) the line takes 1 unit
+    and is flagged amount-only.  The price is the blue one when it gives the
+    amount, else the price of the precision (``prices``) nearest the ideal one
+    that gives it exactly.  A unit price has the precision's digits only
+    (Odoo rounds the field), so at a quantity above one some amounts have no
+    such price: the line then takes the nearest price below, and the
+    ``remainder`` (a few cents) is reversed by a companion amount-only line,
+    so that the red invoice's amount is still the form's to the cent."""
     amount_only = quantities.is_zero(quantity)
     red_quantity = 1.0 if amount_only else quantity
-    unit_amount = blue_subtotal / blue_quantity
-    proportional = unit_amount * red_quantity
-    if not amount_only and not currency.compare_amounts(amount, proportional):
-        price_unit = blue_price_unit
+    if not amount_only and not currency.compare_amounts(
+        subtotal(red_quantity, blue_price_unit), amount
+    ):
+        return LinePrice(red_quantity, blue_price_unit, False)
+    blue_amount = subtotal(red_quantity, blue_price_unit)
+    if currency.is_zero(blue_amount):
+        ideal = amount / red_quantity
     else:
-        price_unit = prices.round_down(blue_price_unit * amount / proportional)
-    return LinePrice(red_quantity, price_unit, amount_only)
+        ideal = blue_price_unit * amount / blue_amount
+    step = 10.0**-prices.digits
+    base = prices.round(ideal)
+    sign = -1.0 if amount < 0 else 1.0
+    below = None
+    for offset in _PRICE_STEPS:
+        price = prices.round(base + offset * step)
+        difference = currency.compare_amounts(subtotal(red_quantity, price), amount)
+        if not difference:
+            return LinePrice(red_quantity, price, amount_only)
+        if difference * sign < 0 and (below is None or price * sign > below * sign):
+            below = price
+    if below is None:
+        below = prices.round_down(ideal) - sign * 3 * step
+    remainder = currency.round(amount - subtotal(red_quantity, below))
+    return LinePrice(red_quantity, below, amount_only, remainder)
 
 
 # ------------------------------------------------------------------ batch
@@ -360,10 +384,19 @@ def allot_amount(mode, amount, remaining, earlier, currency):
 def spread(amount, lefts, currency):
     """``amount`` spread over lines in proportion to what is ``left`` on each:
     ``lefts`` is ``[(key, left)]`` in line order, the result ``[(key,
-    share)]``.  Lines with nothing left take nothing; the last line takes the
-    rounding difference; zero shares are left out."""
+    share)]``.  A line with less than nothing left (a discount line, 折扣行,
+    of negative amount) is netted against the goods line before it, as the
+    tax platform nets them, and takes nothing itself.  Lines with nothing
+    left take nothing; the last line takes the rounding difference; zero
+    shares are left out."""
+    netted = []
+    for key, left in lefts:
+        if currency.compare_amounts(left, 0) < 0 and netted:
+            netted[-1][1] += left
+        else:
+            netted.append([key, left])
     lines = [
-        (key, left) for key, left in lefts if currency.compare_amounts(left, 0) > 0
+        (key, left) for key, left in netted if currency.compare_amounts(left, 0) > 0
     ]
     total = sum(left for _key, left in lines)
     allotment, allotted = [], 0.0

@@ -414,6 +414,36 @@ class AccountMove(models.Model):
             for blue_id, amount, count in self.env.cr.fetchall()
         }
 
+    def _get_red_reversed_tax_totals(self):
+        """Tax booked by the red invoices that count (``RED_COUNTED_SQL``) of
+        each blue invoice in ``self`` (their tax lines, in the document's
+        currency), in one grouped query: ``{blue id: tax}``."""
+        if not self.ids:
+            return {}
+        self.env["account.move"].flush_model(
+            ["reversed_entry_id", "move_type", "state", "red_reason"]
+        )
+        self.env["account.move.line"].flush_model(
+            ["move_id", "display_type", "amount_currency"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT move.reversed_entry_id, SUM(line.amount_currency)
+                  FROM account_move move
+                  JOIN account_move_line line
+                    ON line.move_id = move.id AND line.display_type = 'tax'
+                 WHERE move.reversed_entry_id = ANY(%s)
+                   AND move.move_type = 'out_refund'
+                   AND %s
+              GROUP BY move.reversed_entry_id
+                """,
+                self.ids,
+                RED_COUNTED_SQL,
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
     def _check_red_within_original(self):
         """Red invoices never reverse more than their blue invoice, in total and
         line by line (quantity and untaxed amount).
@@ -443,6 +473,33 @@ class AccountMove(models.Model):
                         original_quantity=line.quantity,
                         amount=amount,
                         original_amount=line.price_subtotal,
+                    )
+                )
+        reversed_tax_by_line = lines._get_red_reversed_tax_by_line()
+        for line in lines:
+            tax = reversed_tax_by_line.get(line.id, 0.0)
+            if line._red_tax_exceeds(tax):
+                raise ValidationError(
+                    self.env._(
+                        "Red invoices of %(invoice)s would reverse more tax than "
+                        'line "%(line)s": %(tax)s of %(original_tax)s.',
+                        invoice=line.move_id.display_name,
+                        line=line.name or line.product_id.display_name,
+                        tax=tax,
+                        original_tax=line.price_total - line.price_subtotal,
+                    )
+                )
+        reversed_taxes = self._get_red_reversed_tax_totals()
+        for blue in self:
+            tax = reversed_taxes.get(blue.id, 0.0)
+            if blue.currency_id.compare_amounts(tax, blue.amount_tax) > 0:
+                raise ValidationError(
+                    self.env._(
+                        "Red invoices of %(invoice)s would reverse %(reversed)s "
+                        "of tax in total, more than the %(original)s invoiced.",
+                        invoice=blue.display_name,
+                        reversed=tax,
+                        original=blue.amount_tax,
                     )
                 )
         totals = self._get_red_reversed_totals()

@@ -95,6 +95,20 @@ class AccountMoveLine(models.Model):
         ):
             values["red_origin_line_id"] = self.id
 
+    def _copy_red_data(self):
+        """Values of copies of these lines as ``_reverse_moves`` copies them
+        (business fields, the origin of each product line)."""
+        return self.with_context(
+            include_business_fields=True, move_reverse_cancel=False
+        ).copy_data()
+
+    def _get_red_tax_key(self):
+        """What a tax line of a red invoice and the tax line of its invoice
+        that it reverses have in common (the refund's repartition line is not
+        the invoice's)."""
+        self.ensure_one()
+        return (self.tax_line_id.id, self.account_id.id, self.currency_id.id)
+
     def _get_red_reversed_by_line(self):
         """Quantity and untaxed amount reversed by the red invoices that count
         (``RED_COUNTED_SQL``) per blue line in ``self``, in one grouped query:
@@ -134,6 +148,49 @@ class AccountMoveLine(models.Model):
             line_id: (quantity or 0.0, amount or 0.0)
             for line_id, quantity, amount in self.env.cr.fetchall()
         }
+
+    def _get_red_reversed_tax_by_line(self):
+        """Tax reversed by the red invoices that count (``RED_COUNTED_SQL``) per
+        blue line in ``self``, each red line's own (``price_total`` less
+        ``price_subtotal``), in one grouped query: ``{line id: tax}``."""
+        if not self.ids:
+            return {}
+        self.env["account.move"].flush_model(["move_type", "state", "red_reason"])
+        self.flush_model(
+            ["move_id", "red_origin_line_id", "price_total", "price_subtotal"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT line.red_origin_line_id,
+                       SUM(line.price_total - line.price_subtotal)
+                  FROM account_move_line line
+                  JOIN account_move move ON move.id = line.move_id
+                 WHERE line.red_origin_line_id = ANY(%s)
+                   AND move.move_type = 'out_refund'
+                   AND %s
+              GROUP BY line.red_origin_line_id
+                """,
+                self.ids,
+                RED_COUNTED_SQL,
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    def _red_tax_exceeds(self, tax):
+        """Whether reversing ``tax`` goes beyond this blue line's own tax by
+        more than a cent: a red line's tax is computed on its amount and
+        rounded per line, as the tax platform prints it, so that the lines of
+        several red invoices may together round a cent above the original."""
+        self.ensure_one()
+        blue_tax = self.price_total - self.price_subtotal
+        sign = -1 if blue_tax < 0 else 1
+        return (
+            self.currency_id.compare_amounts(
+                sign * tax, sign * blue_tax + self.currency_id.rounding
+            )
+            > 0
+        )
 
     def _red_exceeds(self, quantity, amount):
         """Whether reversing ``quantity`` and ``amount`` (untaxed) goes beyond this

@@ -267,9 +267,12 @@ class AccountMove(models.Model):
         ``_reverse_moves`` as the single entry always made it. Checks nothing:
         see ``_check_red_request``."""
         request = self._get_red_request(request)
-        return request["move"]._reverse_moves(
+        taxes = self._get_red_target_taxes([request])
+        credit_note = request["move"]._reverse_moves(
             [self._prepare_red_reversal_vals(request)], cancel=False
         )
+        credit_note._set_red_taxes(taxes)
+        return credit_note
 
     @api.model
     def _create_red_invoices(self, requests):
@@ -278,15 +281,57 @@ class AccountMove(models.Model):
         nothing: see ``_check_red_request``; the import checks the batch as a
         whole (rows against one invoice together).
 
-        ``_reverse_moves`` copies its moves one at a time (about 115 queries per
-        credit note, bench/README.md); here the headers are copied as it copies
-        them, every line is given as the single entry gives partial lines, and
-        Odoo computes the tax and receivable lines of all the credit notes
-        together. Posting then reconciles a full reversal with its invoice, as
-        for the single entry (``_post`` reconciles reversed moves)."""
+        The batch goes through ``_reverse_moves`` once, with every module's
+        overrides (their default values, e.g. sale's UTM fields), but core's
+        copy of each move, one at a time (about 115 queries per credit note,
+        bench/README.md), only gives its values (``copy`` below): the credit
+        notes of all of them are then created together, from exactly the values
+        core's copy would have created each with. A full reversal thus copies
+        the invoice's lines, tax lines included, as core does, and a partial one
+        gets the single entry's lines. What an override does to the moves
+        ``_reverse_moves`` returns is not done (none of Odoo's sale-side
+        modules does so). Posting then reconciles a full reversal with its
+        invoice, as for the single entry (``_post`` reconciles reversed moves)."""
         requests = [self._get_red_request(request) for request in requests]
-        vals_list = [self._prepare_red_credit_note_vals(r) for r in requests]
-        credit_notes = self.create(vals_list)
+        if not requests:
+            return self
+        taxes = self._get_red_target_taxes(requests)
+        moves = self.browse([request["move"].id for request in requests])
+        vals_list = []
+        # an invoice once per request: a recordset may repeat a record
+        moves.with_context(red_batch_vals=vals_list)._reverse_moves(
+            [self._prepare_red_reversal_vals(request) for request in requests],
+            cancel=False,
+        )
+        # created on the invoices, as core's copy creates each copy on its
+        # original: Odoo then synchronises the new moves' receivable lines (and
+        # keeps the copied tax lines) as it does for a copy
+        credit_notes = (
+            self.browse(list(dict.fromkeys(moves.ids)))
+            .with_context(move_reverse_cancel=False, include_business_fields=True)
+            .create(vals_list)
+        )
+        # what _reverse_moves writes once the copies are made
+        cogs_lines = credit_notes.line_ids.filtered(
+            lambda line: line.display_type == "cogs"
+        )
+        if cogs_lines:
+            credit_notes.write(
+                {
+                    "line_ids": [
+                        Command.update(
+                            line.id,
+                            {
+                                "balance": -line.balance,
+                                "amount_currency": -line.amount_currency,
+                            },
+                        )
+                        for line in cogs_lines
+                    ]
+                }
+            )
+        credit_notes = self.browse(credit_notes.ids)
+        credit_notes._set_red_taxes(taxes)
         credit_notes._message_log_batch(
             bodies={
                 credit_note.id: self.env._(
@@ -298,10 +343,87 @@ class AccountMove(models.Model):
         )
         return credit_notes
 
+    @api.model
+    def _get_red_target_taxes(self, requests):
+        """The tax a full red invoice of each request must book, per tax key:
+        what remains of each tax line of its invoice (``None`` for a partial
+        request, whose tax Odoo computes on its lines). Read before the red
+        invoices exist."""
+        return [
+            None
+            if request["lines"] is not None
+            else request["move"]._get_red_remaining_taxes()
+            for request in requests
+        ]
+
+    def _get_red_remaining_taxes(self):
+        """What remains of each tax line of this invoice after the red
+        invoices that count: ``{tax key: (balance, amount_currency)}``, in the
+        invoice's sign."""
+        self.ensure_one()
+        remaining = {}
+        for line in self.line_ids.filtered(lambda line: line.display_type == "tax"):
+            key = line._get_red_tax_key()
+            balance, amount_currency = remaining.get(key, (0.0, 0.0))
+            remaining[key] = (
+                balance + line.balance,
+                amount_currency + line.amount_currency,
+            )
+        for key, (balance, amount_currency) in self._get_red_reversed_taxes().items():
+            if key in remaining:
+                left_balance, left_amount = remaining[key]
+                remaining[key] = (left_balance + balance, left_amount + amount_currency)
+        return remaining
+
+    def _set_red_taxes(self, taxes):
+        """Give the tax lines of these full red invoices (in order, with
+        ``taxes`` from ``_get_red_target_taxes``) exactly what remains of their
+        invoice's tax lines, in one write: core's copy recomputes the tax of
+        the credit note, so a tax adjusted by hand on the invoice (to match the
+        tax platform's) would stay open by a cent. Odoo keeps tax amounts
+        written on a draft and balances the receivable."""
+        commands = []
+        for credit_note, targets in zip(self, taxes, strict=True):
+            if not targets:
+                continue
+            for line in credit_note.line_ids.filtered(
+                lambda line: line.display_type == "tax"
+            ):
+                target = targets.pop(line._get_red_tax_key(), None)
+                if target is None:
+                    continue
+                # in the document's currency, converted at the credit
+                # note's rate as core converts its lines
+                amount_currency = -line.currency_id.round(target[1])
+                if line.currency_id.compare_amounts(
+                    line.amount_currency, amount_currency
+                ):
+                    commands.append(
+                        Command.update(line.id, {"amount_currency": amount_currency})
+                    )
+        if commands:
+            self.write({"line_ids": commands})
+
+    def copy(self, default=None):
+        # _create_red_invoices: core's _reverse_moves copies its moves one at a
+        # time; under this key the values of each copy are collected, and the
+        # credit notes created together by the caller
+        collected = self.env.context.get("red_batch_vals")
+        if collected is None:
+            return super().copy(default)
+        collected.extend(self.with_context(active_test=False).copy_data(default))
+        return self.browse()
+
     def _post_red_invoices(self):
         """Post the red invoices of ``self`` whose form allows it; those whose
-        confirmation form is pending stay drafts. Returns the posted ones."""
-        to_post = self.filtered(lambda move: not move._get_red_post_error())
+        confirmation form is pending stay drafts, and so do those dated in the
+        future: they post at their date (``auto_post``), as core's reversal
+        leaves them. Returns the posted ones."""
+        today = fields.Date.context_today(self)
+        to_post = self.filtered(
+            lambda move: not move._get_red_post_error()
+            and not (move.auto_post == "at_date" and move.date > today)
+        )
         if to_post:
             to_post.action_post()
         return to_post
@@ -336,114 +458,185 @@ class AccountMove(models.Model):
         }
 
     @api.model
-    def _prepare_red_credit_note_vals(self, request):
-        """Values of ``account.move.create`` for the red invoice of ``request``:
-        the invoice's header as ``_reverse_moves`` copies it, the red data, and
-        the lines that reverse what was asked (all that remains for a full
-        reversal)."""
-        move = request["move"]
-        default = self._prepare_red_reversal_vals(request)
-        if "line_ids" not in default:  # a full reversal: all that remains, as lines
-            default["line_ids"] = [
-                Command.create(line_vals)
-                for line_vals in self._prepare_red_lines(request)
-            ]
-        # what _reverse_moves adds to the values it copies the invoice with
-        default.update(
-            {
-                "move_type": "out_refund",
-                "reversed_entry_id": move.id,
-                "partner_id": move.partner_id.id,
-            }
-        )
-        return move.with_context(include_business_fields=True).copy_data(default)[0]
-
-    @api.model
     def _prepare_red_reversal_vals(self, request):
         """Values given to ``_reverse_moves`` for the red invoice of
-        ``request``."""
+        ``request``. A full reversal of an untouched invoice gives no lines:
+        core copies them all, tax lines included (tax amounts adjusted by hand
+        to match the tax platform survive). After earlier red invoices it gives
+        what remains, tax lines included; a partial one the lines asked."""
         vals = self._prepare_red_invoice_vals(request)
-        if request["lines"] is not None or request["move"].red_invoice_count:
-            # Only what remains (or what was entered): the lines are given, so
-            # _reverse_moves copies the invoice header but not all its lines.
+        move = request["move"]
+        if request["lines"] is not None:
             vals["line_ids"] = [
                 Command.create(line_vals)
                 for line_vals in self._prepare_red_lines(request)
+            ]
+        elif move.red_invoice_count:
+            vals["line_ids"] = [
+                Command.create(line_vals)
+                for line_vals in move._prepare_red_remaining_lines()
             ]
         return vals
 
     @api.model
     def _prepare_red_invoice_vals(self, request):
-        """Default values of the red invoice of ``request``, as
-        account.move.reversal gives them to _reverse_moves, plus the red
-        data."""
+        """Default values of the red invoice of ``request``: those core's
+        reversal wizard gives ``_reverse_moves``
+        (``account.move.reversal._prepare_default_reversal``, with its
+        overrides: a future date posts at its date, an early-payment-discount
+        term of the "mixed" kind stays), the red reference and the red data."""
         move, date = request["move"], request["date"]
         is_digital = red_rules.is_digital(move.cn_invoice_kind)
-        return {
-            "ref": self.env._(
-                "Red invoice of %(invoice)s",
-                invoice=move.cn_invoice_number or move.name,
-            ),
-            "date": date,
-            "invoice_date": date,
-            "invoice_date_due": date,
-            "journal_id": move.journal_id.id,
-            "invoice_payment_term_id": False,
-            "invoice_user_id": move.invoice_user_id.id,
-            "auto_post": "no",
-            "cn_invoice_kind": move.cn_invoice_kind,
-            "red_reason": request["reason"],
-            "red_form_number": request["form_number"],
-            "red_form_state": request["form_state"] if is_digital else False,
-            "red_form_datetime": request["form_datetime"] if is_digital else False,
-            "red_initiator": request["initiator"],
-            "buyer_deducted": request["buyer_deducted"],
-        }
+        reversal = self.env["account.move.reversal"].new(
+            {
+                "move_ids": [Command.set(move.ids)],
+                "date": date,
+                "journal_id": move.journal_id.id,
+            }
+        )
+        vals = reversal._prepare_default_reversal(move)
+        vals.update(
+            {
+                "ref": self.env._(
+                    "Red invoice of %(invoice)s",
+                    invoice=move.cn_invoice_number or move.name,
+                ),
+                "invoice_date": date,
+                "cn_invoice_kind": move.cn_invoice_kind,
+                "red_reason": request["reason"],
+                "red_form_number": request["form_number"],
+                "red_form_state": request["form_state"] if is_digital else False,
+                "red_form_datetime": request["form_datetime"] if is_digital else False,
+                "red_initiator": request["initiator"],
+                "buyer_deducted": request["buyer_deducted"],
+            }
+        )
+        return vals
 
     @api.model
     def _prepare_red_lines(self, request):
-        """Values of the red invoice lines of ``request``: copies of the blue
-        lines with the quantity and price that reverse what was asked, linked
-        to their origin."""
+        """Values of the red invoice lines of a partial ``request``: copies of
+        the blue lines (as ``_reverse_moves`` copies them, linked to their
+        origin) with the quantity and price that reverse what was asked."""
         move = request["move"]
-        if request["lines"] is None:
-            requested = [
-                (line, max(line.red_remaining_quantity, 0.0), line.red_remaining_amount)
-                for line in move._get_red_reversible_lines()
-            ]
-        else:
-            requested = move._get_red_requested_lines(request["lines"])
+        requested = move._get_red_requested_lines(request["lines"])
         blue_lines = self.env["account.move.line"].concat(*(r[0] for r in requested))
-        copies = blue_lines.with_context(include_business_fields=True).copy_data()
+        copies = blue_lines._copy_red_data()
         vals_list = []
         for (blue_line, quantity, amount), vals in zip(requested, copies, strict=True):
-            for fname in ("move_id", "balance", "amount_currency", "debit", "credit"):
-                vals.pop(fname, None)
-            vals.update(self._prepare_red_line_price(blue_line, quantity, amount))
-            vals["red_origin_line_id"] = blue_line.id
-            vals_list.append(vals)
+            vals_list += self._prepare_red_line_vals(blue_line, vals, quantity, amount)
+        return vals_list
+
+    def _prepare_red_remaining_lines(self):
+        """Values of the lines of a full red invoice of this invoice after
+        earlier red invoices: what remains of each product line, and of each tax
+        line (its amount less what the earlier red invoices' tax lines reversed,
+        so that the invoice ends reversed to the cent), sections and notes;
+        Odoo computes the receivable from them."""
+        self.ensure_one()
+        lines = self.line_ids.sorted(lambda line: (line.sequence, line.id))
+        copies = lines._copy_red_data()
+        reversed_taxes = self._get_red_reversed_taxes()
+        vals_list = []
+        for line, vals in zip(lines, copies, strict=True):
+            if line.display_type == "product":
+                if line.currency_id.is_zero(line.red_remaining_amount):
+                    continue
+                vals_list += self._prepare_red_line_vals(
+                    line,
+                    vals,
+                    max(line.red_remaining_quantity, 0.0),
+                    line.red_remaining_amount,
+                )
+            elif line.display_type == "tax":
+                balance, amount_currency = reversed_taxes.pop(
+                    line._get_red_tax_key(), (0.0, 0.0)
+                )
+                vals["balance"] = line.company_currency_id.round(line.balance + balance)
+                vals["amount_currency"] = line.currency_id.round(
+                    line.amount_currency + amount_currency
+                )
+                if not (
+                    line.company_currency_id.is_zero(vals["balance"])
+                    and line.currency_id.is_zero(vals["amount_currency"])
+                ):
+                    vals_list.append(vals)
+            elif line.display_type in ("line_section", "line_note"):
+                vals_list.append(vals)
+        return vals_list
+
+    def _get_red_reversed_taxes(self):
+        """What the red invoices that count (``RED_COUNTED_SQL``) of this
+        invoice booked on each tax: ``{tax key: (balance, amount_currency)}``
+        (``account.move.line._get_red_tax_key``)."""
+        self.ensure_one()
+        reds = self.reversal_move_ids.filtered(lambda move: move._is_red_counted())
+        reversed_taxes = {}
+        for line in reds.line_ids.filtered(lambda line: line.display_type == "tax"):
+            key = line._get_red_tax_key()
+            balance, amount_currency = reversed_taxes.get(key, (0.0, 0.0))
+            reversed_taxes[key] = (
+                balance + line.balance,
+                amount_currency + line.amount_currency,
+            )
+        return reversed_taxes
+
+    @api.model
+    def _prepare_red_line_vals(self, blue_line, vals, quantity, amount):
+        """The red line (or lines) reversing ``quantity`` and the untaxed
+        ``amount`` of ``blue_line``, from its copied ``vals``: one line at the
+        exact amount, or, when no unit price of Odoo's precision gives the
+        amount at that quantity, that line and an amount-only line of the few
+        cents left (``engine.red_invoice.red_line_price``)."""
+        for fname in ("move_id", "balance", "amount_currency", "debit", "credit"):
+            vals.pop(fname, None)
+        vals["red_origin_line_id"] = blue_line.id
+        price = self._get_red_line_price(blue_line, quantity, amount)
+        vals_list = [
+            {
+                **vals,
+                "quantity": price.quantity,
+                "price_unit": price.price_unit,
+                "red_amount_only": price.amount_only,
+            }
+        ]
+        if price.remainder:
+            rest = self._get_red_line_price(blue_line, 0.0, price.remainder)
+            vals_list.append(
+                {
+                    **vals,
+                    "quantity": rest.quantity,
+                    "price_unit": rest.price_unit,
+                    "red_amount_only": True,
+                }
+            )
         return vals_list
 
     @api.model
-    def _prepare_red_line_price(self, blue_line, quantity, amount):
+    def _get_red_line_price(self, blue_line, quantity, amount):
         """Quantity, unit price and amount-only flag of a red line reversing
         ``quantity`` and the untaxed ``amount`` of ``blue_line``
-        (``engine.red_invoice.red_line_price``)."""
-        price = red_rules.red_line_price(
+        (``engine.red_invoice.red_line_price``), its untaxed amount computed as
+        the accounting computes the line's (discount, taxes included in the
+        price, fixed taxes)."""
+        move, currency = blue_line.move_id, blue_line.currency_id
+        AccountTax = self.env["account.tax"]
+        base_line = move._prepare_product_base_line_for_taxes_computation(blue_line)
+
+        def subtotal(red_quantity, price_unit):
+            line = {**base_line, "quantity": red_quantity, "price_unit": price_unit}
+            AccountTax._add_tax_details_in_base_line(line, move.company_id)
+            return currency.round(line["tax_details"]["raw_total_excluded_currency"])
+
+        return red_rules.red_line_price(
             blue_line.price_unit,
-            blue_line.quantity,
-            blue_line.price_subtotal,
             quantity,
             amount,
-            blue_line.currency_id,
+            subtotal,
+            currency,
             self._get_red_precision("Product Unit of Measure"),
             self._get_red_precision("Product Price"),
         )
-        return {
-            "quantity": price.quantity,
-            "price_unit": price.price_unit,
-            "red_amount_only": price.amount_only,
-        }
 
     def _get_red_requested_lines(self, lines):
         """The lines of a partial request that ask something, in their order."""

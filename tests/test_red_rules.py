@@ -191,26 +191,36 @@ class TestRedRules(BaseCase):
         self.assertEqual(rules.amount_of_quantity(1, 3, 100.0, CNY), 33.33)
 
     def test_line_price(self):
-        def price(quantity, amount, blue=(100.0, 10.0, 1000.0)):
-            return rules.red_line_price(*blue, quantity, amount, CNY, QTY, PRICE)
+        def subtotal_of(discount=0.0):
+            return lambda quantity, price: CNY.round(quantity * price * (1 - discount))
+
+        def price(quantity, amount, blue_price=100.0, discount=0.0):
+            return rules.red_line_price(
+                blue_price, quantity, amount, subtotal_of(discount), CNY, QTY, PRICE
+            )
 
         # the blue line's own price for its own amount of the quantity
-        self.assertEqual(price(3.0, 300.0), (3.0, 100.0, False))
-        # an allowance: one unit, amount-only, the price scaled
-        self.assertEqual(price(0.0, 50.0), (1.0, 50.0, True))
-        # a quantity with a smaller amount: the price scaled and rounded down
-        self.assertEqual(price(3.0, 200.0), (3.0, 66.66, False))
+        self.assertEqual(price(3.0, 300.0), (3.0, 100.0, False, 0.0))
+        # an allowance: one unit, amount-only, the exact amount
+        self.assertEqual(price(0.0, 50.0), (1.0, 50.0, True, 0.0))
+        self.assertEqual(price(0.0, 33.33, blue_price=99.99), (1.0, 33.33, True, 0.0))
+        # a quantity with a smaller amount: the price that gives it exactly
+        self.assertEqual(price(4.0, 200.0), (4.0, 50.0, False, 0.0))
         # a discounted line (price 100, 10 % off): the discount stays on the line
+        self.assertEqual(price(2.0, 180.0, discount=0.1), (2.0, 100.0, False, 0.0))
+        self.assertEqual(price(2.0, 90.0, discount=0.1), (2.0, 50.0, False, 0.0))
+        self.assertEqual(price(0.0, 10.0, discount=0.1), (1.0, 11.11, True, 0.0))
+        # no price of two digits gives 200 for 3 units: 66.66 and 0.02 more
+        red = price(3.0, 200.0)
+        self.assertEqual(red, (3.0, 66.66, False, 0.02))
+        self.assertEqual(CNY.round(red.quantity * red.price_unit + red.remainder), 200)
+        # a discount line (negative amount)
         self.assertEqual(
-            price(2.0, 180.0, blue=(100.0, 10.0, 900.0)), (2.0, 100.0, False)
+            price(1.0, -100.0, blue_price=-100.0), (1.0, -100.0, False, 0.0)
         )
         self.assertEqual(
-            price(2.0, 90.0, blue=(100.0, 10.0, 900.0)), (2.0, 50.0, False)
+            price(3.0, -200.0, blue_price=-100.0), (3.0, -66.66, False, -0.02)
         )
-        # never more than asked: 99.99 / 3 rounds down
-        red = price(0.0, 33.33, blue=(99.99, 1.0, 99.99))
-        self.assertEqual(red, (1.0, 33.33, True))
-        self.assertLessEqual(red.price_unit * red.quantity, 33.33)
 
     def test_allot_full(self):
         self.assertEqual(

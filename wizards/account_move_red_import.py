@@ -152,9 +152,37 @@ class AccountMoveRedImport(models.TransientModel):
             tracking_disable=True, mail_create_nolog=True, mail_notrack=True
         )
         credit_notes = moves._create_red_invoices([r.vals["request"] for r in rows])
-        credit_notes._post_red_invoices()
+        # the file's tax against the credit note actually created; a row that
+        # does not match is an error, and its draft is removed before posting
+        mismatched = moves.browse()
         for row, credit_note in zip(rows, credit_notes, strict=True):
-            row.outcome, row.record_id = CREATE, credit_note.id
+            if self._import_check_created_tax(row, credit_note):
+                mismatched |= credit_note
+        if mismatched:
+            mismatched.unlink()
+        (credit_notes - mismatched)._post_red_invoices()
+        for row, credit_note in zip(rows, credit_notes, strict=True):
+            if credit_note not in mismatched:
+                row.outcome, row.record_id = CREATE, credit_note.id
+
+    def _import_check_created_tax(self, row, credit_note):
+        """Whether the row's tax (冲红税额), if given, differs from the tax of
+        the credit note made for it by more than the tolerance; the row then
+        gets the error."""
+        tax = row.vals["tax"]
+        if tax is None or not red_rules.tax_differs(tax, credit_note.amount_tax):
+            return False
+        row.error(
+            "tax",
+            self.env._(
+                "Tax %(tax)s does not match the %(expected)s of the red invoice "
+                "made for the untaxed %(amount)s (tolerance 0.01).",
+                tax=tax,
+                expected=credit_note.amount_tax,
+                amount=credit_note.amount_untaxed,
+            ),
+        )
+        return True
 
     def _import_template(self):
         return specs.red_template()
@@ -415,9 +443,10 @@ class AccountMoveRedImport(models.TransientModel):
 
     def _import_check_tax(self, row, blue, amount, whole, allotment):
         """The row's tax, if given, against the tax computed on what it
-        reverses: the invoice's tax for a whole invoice, the lines' taxes on
-        their shares for a partial row, else the invoice's tax in proportion
-        (``engine.red_invoice``)."""
+        reverses, for Test (which creates nothing): the invoice's tax for a
+        whole invoice, the lines' taxes on their shares for a partial row, else
+        the tax that remains on the invoice. Import compares it again with the
+        credit note actually created (``_import_check_created_tax``)."""
         tax = row.vals["tax"]
         if tax is None:
             return
@@ -435,9 +464,9 @@ class AccountMoveRedImport(models.TransientModel):
                     handle_price_include=False,
                 )
                 expected += taxes["total_included"] - taxes["total_excluded"]
-        else:  # full reversal of what remains after earlier reds
-            expected = red_rules.tax_of_remaining(
-                blue.amount_tax, blue.amount_untaxed, amount
+        else:  # full reversal: exactly the tax that remains on the invoice
+            expected = blue.amount_tax - blue._get_red_reversed_tax_totals().get(
+                blue.id, 0.0
             )
         expected = blue.currency_id.round(expected)
         if red_rules.tax_differs(tax, expected):
