@@ -125,7 +125,12 @@ PLATFORM_TZ = "Asia/Shanghai"
 RED_INITIATORS = [("seller", "Seller"), ("buyer", "Buyer")]
 # who raised a form in a state that says so: 02 (and 05) the seller, 03 (and
 # 06) the buyer
-RED_FORM_STATE_INITIATORS = {"02": "seller", "03": "buyer", "05": "seller", "06": "buyer"}
+RED_FORM_STATE_INITIATORS = {
+    "02": "seller",
+    "03": "buyer",
+    "05": "seller",
+    "06": "buyer",
+}
 RED_INFO_FORM_RE = re.compile(r"\d{16}")
 # 确认单编号 (hzfpxxqrdbh): 20 characters, in practice 20 digits
 RED_CONFIRM_FORM_RE = re.compile(r"[0-9A-Za-z]{20}")
@@ -355,10 +360,10 @@ def invoice_number_problem(kind, code, number, digital_number=None):
 def infer_channel(kind, form_number, form_state):
     """The channel of an import row that names none: the platform for a 数电
     invoice, or when the row gives a confirmation form (a state, or a form
-    number that is not a 16-digit 信息表编号); else the kind's default."""
+    number of 20 characters); else the kind's default."""
     if is_digital(kind) or form_state:
         return CHANNEL_PLATFORM
-    if form_number and not RED_INFO_FORM_RE.fullmatch(form_number):
+    if form_number and RED_CONFIRM_FORM_RE.fullmatch(form_number):
         return CHANNEL_PLATFORM
     return default_channel(kind) or (CHANNEL_TAX_CONTROL if form_number else False)
 

@@ -296,7 +296,14 @@ RED_COLUMNS = (
     Column("reason", ("冲红原因", "红冲原因", "reason", "red reason"), required=True),
     Column(
         "channel",
-        ("冲红渠道", "红冲渠道", "开具渠道", "冲红方式(渠道)", "channel", "red channel"),
+        (
+            "冲红渠道",
+            "红冲渠道",
+            "开具渠道",
+            "冲红方式(渠道)",
+            "channel",
+            "red channel",
+        ),
     ),
     Column(
         "form_number",
@@ -311,7 +318,13 @@ RED_COLUMNS = (
     ),
     Column(
         "form_state",
-        ("确认单状态", "红字确认单状态", "确认单状态代码", "form state", "confirmation state"),
+        (
+            "确认单状态",
+            "红字确认单状态",
+            "确认单状态代码",
+            "form state",
+            "confirmation state",
+        ),
     ),
     Column(
         "form_datetime",

@@ -253,10 +253,14 @@ class AccountMove(models.Model):
     @api.constrains("red_form_number", "cn_invoice_kind", "red_channel")
     def _check_red_form_number(self):
         for move in self.filtered(lambda m: m.red_form_number or m.red_channel):
+            # a credit note made otherwise than as a red invoice (core's
+            # Reverse, RPC) takes its kind's channel
+            kind = move.cn_invoice_kind
+            channel = move.red_channel or red_rules.default_channel(kind)
             error = self._get_red_channel_error(
-                move.cn_invoice_kind, move.red_channel, move
+                kind, channel, move
             ) or self._get_red_form_number_error(
-                move.cn_invoice_kind, move.red_channel, move.red_form_number, move
+                kind, channel, move.red_form_number, move
             )
             if error:
                 raise ValidationError(error)
@@ -321,7 +325,9 @@ class AccountMove(models.Model):
 
     @api.constrains("red_form_state", "red_initiator")
     def _check_red_initiator(self):
-        for move in self.filtered("red_form_state"):
+        # an initiator given must agree (the entry and the import always give
+        # one; a credit note made otherwise may have none)
+        for move in self.filtered(lambda m: m.red_form_state and m.red_initiator):
             error = move._get_red_initiator_error(
                 move.red_form_state, move.red_initiator
             )
@@ -362,9 +368,25 @@ class AccountMove(models.Model):
         moves = moves.filtered(lambda m: m.state != "cancel")
         if not moves:
             return
-        used = self._get_used_red_numbers(
-            moves.mapped("red_invoice_number"), moves.company_id, exclude=moves
+        # as _check_red_form_unique: SQL, without flushing these moves (the
+        # exclusion constraint would refuse the flush before this message)
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT company_id, red_invoice_number, MIN(id)
+                  FROM account_move
+                 WHERE red_invoice_number = ANY(%s)
+                   AND company_id = ANY(%s)
+                   AND state != 'cancel'
+                   AND id != ALL(%s)
+              GROUP BY company_id, red_invoice_number
+                """,
+                list(set(moves.mapped("red_invoice_number"))),
+                moves.company_id.ids,
+                moves.ids,
+            )
         )
+        used = {(c, n): self.sudo().browse(i) for c, n, i in self.env.cr.fetchall()}
         seen = {}
         for move in moves:
             key = (move.company_id.id, move.red_invoice_number)
@@ -394,7 +416,7 @@ class AccountMove(models.Model):
         )
 
     @api.model
-    def _get_used_red_numbers(self, numbers, companies, exclude=None):
+    def _get_used_red_numbers(self, numbers, companies):
         """Red invoices (not cancelled) of ``companies`` that already carry one
         of the red invoice ``numbers``: ``{(company id, number): move}``, in one
         search that ignores the user's record rules."""
@@ -403,8 +425,6 @@ class AccountMove(models.Model):
             ("company_id", "in", companies.ids),
             ("state", "!=", "cancel"),
         ]
-        if exclude:
-            domain.append(("id", "not in", exclude.ids))
         moves = self.sudo().search(domain)
         return {(m.company_id.id, m.red_invoice_number): m for m in moves}
 
@@ -483,8 +503,7 @@ class AccountMove(models.Model):
         for blue in blues:
             amount, count = totals.get(blue.id, (0.0, 0))
             if count > 1 or (
-                count
-                and blue.currency_id.compare_amounts(amount, blue.amount_untaxed)
+                count and blue.currency_id.compare_amounts(amount, blue.amount_untaxed)
             ):
                 raise ValidationError(
                     self.env._(

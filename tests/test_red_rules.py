@@ -133,6 +133,7 @@ class TestRedRules(BaseCase):
         self.assertEqual(infer("digital_normal", False, False), platform)
         self.assertEqual(infer("special", "4400202503000001", False), tax_control)
         self.assertEqual(infer("special", "4" * 20, False), platform)
+        self.assertEqual(infer("special", "12345", False), tax_control)
         self.assertEqual(infer("special", False, "04"), platform)
         self.assertEqual(infer("normal", False, False), tax_control)
         self.assertFalse(infer(False, False, False))
@@ -176,7 +177,9 @@ class TestRedRules(BaseCase):
         # no channel (a credit note of no tax invoice): either form
         self.assertIsNone(check(False, False, "4400202503000001"))
         self.assertIsNone(check(False, False, "4" * 20))
-        self.assertEqual(self.key(check(False, False, "AB345678")), "confirm_form_format")
+        self.assertEqual(
+            self.key(check(False, False, "AB345678")), "confirm_form_format"
+        )
 
     def test_red_number(self):
         check = rules.red_number_problem

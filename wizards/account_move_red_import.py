@@ -212,7 +212,8 @@ class AccountMoveRedImport(models.TransientModel):
         its label in the user's language and in English and Chinese."""
         table = red_rules.alias_table(FORM_STATE_ALIASES, normalise_key)
         field = self.env["account.move"]._fields["red_form_state"]
-        for lang in {self.env.lang or "en_US", *specs.LANGS}:
+        installed = {code for code, _name in self.env["res.lang"].get_installed()}
+        for lang in {self.env.lang or "en_US"} | (installed & set(specs.LANGS)):
             env = self.with_context(lang=lang).env
             for code, label in field._description_selection(env):
                 table.setdefault(normalise_key(label), code)
@@ -347,8 +348,7 @@ class AccountMoveRedImport(models.TransientModel):
                 "mode",
                 lambda: vals["mode"] == red_rules.PARTIAL
                 and (
-                    red_rules.one_red_only(kind)
-                    and blue._get_red_one_only_error()
+                    (red_rules.one_red_only(kind) and blue._get_red_one_only_error())
                     or blue._get_red_partial_error(vals["reason"])
                 ),
             ),

@@ -100,9 +100,7 @@ class AccountMoveRedInvoice(models.TransientModel):
     @api.depends("move_id")
     def _compute_red_channel(self):
         for wizard in self:
-            if wizard.red_channel not in red_rules.red_channels(
-                wizard.cn_invoice_kind
-            ):
+            if wizard.red_channel not in red_rules.red_channels(wizard.cn_invoice_kind):
                 wizard.red_channel = red_rules.default_channel(wizard.cn_invoice_kind)
 
     @api.depends("red_channel", "cn_invoice_kind")
