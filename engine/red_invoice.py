@@ -3,7 +3,9 @@
 What a red invoice may be and how its amounts are found, as the tax bureau
 and the addon define them: the kinds of tax invoice and the format of their
 codes and numbers, the reasons, the states of a confirmation form and its
-72-hour lapse, the remark the red invoice carries, which credit notes may be
+72-hour lapse, the two channels of a red invoice (the platform's
+confirmation form, the tax control software's information form), the
+remark the red invoice carries, which credit notes may be
 posted, the checks of a partial request, the price of a red line, the share
 of each line in a partial amount and the tax cross-check of the import.
 
@@ -26,21 +28,60 @@ from typing import NamedTuple
 
 # ------------------------------------------------------------------ vocabulary
 CN_INVOICE_KINDS = [
-    ("special", "Special VAT Invoice"),
-    ("normal", "Ordinary VAT Invoice"),
-    ("digital_special", "Digital Special VAT Invoice"),
-    ("digital_normal", "Digital Ordinary VAT Invoice"),
+    ("special", "Special VAT Invoice"),  # 增值税专用发票 (paper)
+    ("e_special", "Electronic Special VAT Invoice"),  # 增值税电子专用发票
+    ("normal", "Ordinary VAT Invoice"),  # 增值税普通发票 (paper: 折叠票, 卷票)
+    ("e_normal", "Electronic Ordinary VAT Invoice"),  # 增值税电子普通发票
+    ("digital_special", "Digital Special VAT Invoice"),  # 数电票 (增值税专用发票)
+    ("digital_normal", "Digital Ordinary VAT Invoice"),  # 数电票 (普通发票)
+    ("digital_paper", "Digital Paper Invoice"),  # 数电纸质发票
+    ("vehicle", "Motor Vehicle Sales Invoice"),  # 机动车销售统一发票
 ]
-# 数电发票 (全电): a 20-digit number and no code; their red invoices need a
-# confirmation form (确认单) instead of an information form (信息表)
-DIGITAL_KINDS = ("digital_special", "digital_normal")
-# Digits of the 发票代码 and of the 发票号码 per kind (None: no code).
+# 数电发票 (全电, and the paper ones the platform prints): their red invoices
+# are issued on the 电子发票服务平台 only, with a confirmation form (确认单)
+DIGITAL_KINDS = ("digital_special", "digital_normal", "digital_paper")
+# 税控 invoices: reversed on the platform (公告2024年第11号) or, still, by the
+# tax control software (公告2016年第47号)
+TAX_CONTROL_KINDS = ("special", "e_special", "normal", "e_normal", "vehicle")
+# special invoices reversed by tax control software need a 16-digit 信息表
+INFO_FORM_KINDS = ("special", "e_special")
+# 机动车销售统一发票: one red invoice reverses the whole blue invoice, once
+ONE_RED_KINDS = ("vehicle",)
+
+
+class InvoiceFormat(NamedTuple):
+    """The format of a kind's identifiers: the digits the 发票代码 may have
+    (none: no code), the digits its code ends with, if fixed, the digits of
+    the 发票号码, and whether it carries a 20-digit 数电 number besides."""
+
+    code_digits: tuple = ()
+    code_suffix: str = ""
+    number_digits: int = 8
+    digital_number: bool = False
+
+
 CN_INVOICE_FORMATS = {
-    "special": (10, 8),
-    "normal": (12, 8),
-    "digital_special": (None, 20),
-    "digital_normal": (None, 20),
+    "special": InvoiceFormat((10,)),
+    # 2020 on; its 12-digit code ends in 13
+    "e_special": InvoiceFormat((12,), code_suffix="13"),
+    # 10 digits on 折叠票, 12 on 卷票
+    "normal": InvoiceFormat((10, 12)),
+    "e_normal": InvoiceFormat((12,)),
+    "digital_special": InvoiceFormat(number_digits=20),
+    "digital_normal": InvoiceFormat(number_digits=20),
+    # a 12-digit code, an 8-digit number and its 20-digit 数电 number
+    "digital_paper": InvoiceFormat((12,), digital_number=True),
+    "vehicle": InvoiceFormat((12,)),
 }
+DIGITAL_NUMBER_DIGITS = 20
+# How a red invoice is issued: on the 电子发票服务平台 with a 红字发票信息确认单
+# (公告2024年第11号), or by tax control software with a 信息表 for a special
+# invoice (公告2016年第47号) and without a form for the others.
+CHANNEL_PLATFORM, CHANNEL_TAX_CONTROL = "platform", "tax_control"
+RED_CHANNELS = [
+    (CHANNEL_PLATFORM, "E-Invoice Service Platform (Confirmation Form)"),
+    (CHANNEL_TAX_CONTROL, "Tax Control Software (Information Form)"),
+]
 # Tax bureau codes (DOMAIN §8); provider APIs number them differently.
 RED_REASONS = [
     ("01", "01 Invoicing Error"),
@@ -50,7 +91,7 @@ RED_REASONS = [
 ]
 # the reason after which a company may require full reversals only
 REASON_INVOICING_ERROR = "01"
-# States of a 红字发票信息确认单 (公告2024年第11号).
+# States of a 红字发票信息确认单 (公告2024年第11号, 乐企 hzqrxxztDm).
 RED_FORM_STATES = [
     ("01", "01 No Confirmation Needed"),
     ("02", "02 Entered by Seller, Awaiting Buyer"),
@@ -61,24 +102,78 @@ RED_FORM_STATES = [
     ("07", "07 Void: Not Confirmed Within 72 Hours"),
     ("08", "08 Void: Withdrawn by Initiator"),
     ("09", "09 Void: Withdrawn After Confirmation"),
+    ("10", "10 Void: Abnormal Voucher"),
+    ("11", "11 Void: Taxpayer Status Blocked"),
+    ("12", "12 Void: Rejected by Natural Person"),
+    ("13", "13 Void: Refund Application Issued"),
 ]
 RED_FORM_STATES_ISSUABLE = ("01", "04")
 RED_FORM_STATES_PENDING = ("02", "03")
-# the state of a digital invoice's red invoice that needs no confirmation
+RED_FORM_STATES_VOID = tuple(
+    code
+    for code, _label in RED_FORM_STATES
+    if code not in RED_FORM_STATES_ISSUABLE + RED_FORM_STATES_PENDING
+)
+# the state of a red invoice that the platform lets the seller issue without a
+# form (the buyer has not used or booked the blue invoice): never assumed
 RED_FORM_STATE_NONE_NEEDED = "01"
+# the state a pending form takes when 72 hours pass without confirmation
+RED_FORM_STATE_LAPSED = "07"
 RED_FORM_CONFIRM_HOURS = 72
+# the platform's clock: a form's 填开日期 in a file is Beijing time
+PLATFORM_TZ = "Asia/Shanghai"
 RED_INITIATORS = [("seller", "Seller"), ("buyer", "Buyer")]
+# who raised a form in a state that says so: 02 (and 05) the seller, 03 (and
+# 06) the buyer
+RED_FORM_STATE_INITIATORS = {
+    "02": "seller",
+    "03": "buyer",
+    "05": "seller",
+    "06": "buyer",
+}
 RED_INFO_FORM_RE = re.compile(r"\d{16}")
-RED_CONFIRM_FORM_RE = re.compile(r"[0-9A-Za-z]{8,32}")
+# 确认单编号 (hzfpxxqrdbh): 20 characters, in practice 20 digits
+RED_CONFIRM_FORM_RE = re.compile(r"[0-9A-Za-z]{20}")
+# the number of a red invoice issued on the platform: a 数电 number
+RED_NUMBER_RE = re.compile(r"\d{20}")
+# the remark of a 数电 red invoice, as the platform prints it: full-width
+# colons, an ideographic space between its two parts
+REMARK_DIGITAL = "被红冲蓝字数电票号码：%s"
+REMARK_DIGITAL_FORM = "\u3000红字发票信息确认单编号：%s"
+REMARK_INFO_FORM = "开具红字增值税专用发票信息表编号%s"
+REMARK_ORDINARY = "对应正数发票代码:%s号码:%s"
 # the import's tax cross-check: a given tax further than this from the
 # computed one is an error
 TAX_TOLERANCE = 0.01
 
-# Chinese and English names of the kinds, reasons, form states and modes, as
-# spreadsheets write them (the import normalises them before looking up)
+# Chinese and English names of the kinds, channels, reasons, form states,
+# initiators and modes, as spreadsheets write them (the import normalises them,
+# NFKC and without spaces, before looking up)
 KIND_ALIASES = {
-    "special": ("专票", "专用发票", "增值税专用发票", "special"),
-    "normal": ("普票", "普通发票", "增值税普通发票", "normal", "ordinary"),
+    "special": ("专票", "专用发票", "增值税专用发票", "纸质专票", "special"),
+    "e_special": (
+        "电子专票",
+        "增值税电子专用发票",
+        "电子专用发票",
+        "electronic special",
+    ),
+    "normal": (
+        "普票",
+        "普通发票",
+        "增值税普通发票",
+        "纸质普票",
+        "增值税普通发票(卷票)",
+        "卷票",
+        "normal",
+        "ordinary",
+    ),
+    "e_normal": (
+        "电子普票",
+        "增值税电子普通发票",
+        "电子普通发票",
+        "electronic normal",
+        "electronic ordinary",
+    ),
     "digital_special": (
         "数电专票",
         "全电专票",
@@ -94,6 +189,43 @@ KIND_ALIASES = {
         "digital normal",
         "digital ordinary",
     ),
+    "digital_paper": (
+        "数电纸质发票",
+        "数电纸票",
+        "数电纸质发票(增值税专用发票)",
+        "数电纸质发票(普通发票)",
+        "digital paper",
+    ),
+    "vehicle": (
+        "机动车销售统一发票",
+        "机动车发票",
+        "机动车",
+        "vehicle",
+        "motor vehicle",
+    ),
+}
+CHANNEL_ALIASES = {
+    CHANNEL_PLATFORM: (
+        "电子发票服务平台",
+        "平台",
+        "数电",
+        "确认单",
+        "红字确认单",
+        "红字发票信息确认单",
+        "2024年第11号",
+        "e-invoice service platform",
+    ),
+    CHANNEL_TAX_CONTROL: (
+        "税控",
+        "税控系统",
+        "税控开票",
+        "增值税发票管理系统",
+        "信息表",
+        "红字信息表",
+        "2016年第47号",
+        "tax control",
+        "tax control software",
+    ),
 }
 REASON_ALIASES = {
     "01": ("开票有误", "invoicing error"),
@@ -101,18 +233,32 @@ REASON_ALIASES = {
     "03": ("服务中止", "service stopped"),
     "04": ("销售折让", "sales allowance"),
 }
+# each state by its platform label (with and without 作废(...)) and short names
 FORM_STATE_ALIASES = {
     "01": ("无需确认",),
     "02": ("销方录入待购方确认", "待购方确认"),
     "03": ("购方录入待销方确认", "待销方确认"),
-    "04": ("购销双方已确认", "已确认"),
+    "04": ("购销双方已确认", "双方已确认", "已确认"),
+    "05": ("作废(销方录入购方否认)", "销方录入购方否认", "购方否认"),
+    "06": ("作废(购方录入销方否认)", "购方录入销方否认", "销方否认"),
+    "07": ("作废(超72小时未确认)", "超72小时未确认", "超时作废"),
+    "08": ("作废(发起方已撤销)", "发起方已撤销", "已撤销"),
+    "09": ("作废(确认后撤销)", "确认后撤销"),
+    "10": ("作废(异常凭证)", "异常凭证"),
+    "11": ("作废(纳税人状态异常阻断)", "纳税人状态异常阻断"),
+    "12": ("作废(自然人拒收)", "自然人拒收"),
+    "13": ("作废(已开具退税申请单)", "已开具退税申请单"),
+}
+INITIATOR_ALIASES = {
+    "seller": ("销方", "销售方", "销方发起", "销方录入", "卖方", "seller"),
+    "buyer": ("购方", "购买方", "购方发起", "购方录入", "买方", "buyer"),
 }
 MODE_ALIASES = {
     "full": ("全额", "全部", "全额冲红", "full"),
     "partial": ("部分", "部分冲红", "partial"),
 }
 FULL, PARTIAL = "full", "partial"
-_LEADING_CODE = re.compile(r"^0?([1-9])(?!\d)")
+_LEADING_CODE = re.compile(r"^(\d{1,2})(?!\d)")
 
 
 class Problem(NamedTuple):
@@ -156,39 +302,128 @@ def is_digital(kind):
     return kind in DIGITAL_KINDS
 
 
-def invoice_number_problem(kind, code, number):
-    """Why ``code``/``number`` is not a tax invoice of ``kind``, or None.
+def red_channels(kind):
+    """The channels a red invoice of a tax invoice of ``kind`` may take: the
+    platform only for a 数电 invoice, either for a 税控 one, both when the
+    kind is unknown."""
+    if is_digital(kind):
+        return (CHANNEL_PLATFORM,)
+    return (CHANNEL_PLATFORM, CHANNEL_TAX_CONTROL)
 
-    Special: 10-digit code and 8-digit number; ordinary: 12 and 8; digital:
-    no code and a 20-digit number.  Problems: ``no_kind``,
-    ``code_not_allowed``, ``code_digits`` and ``number_digits`` (with
-    ``digits``)."""
+
+def default_channel(kind):
+    """The channel of a red invoice of ``kind`` when none is chosen: the
+    platform for a 数电 invoice, the tax control software that issued a 税控
+    invoice, none for a document without a kind."""
+    if is_digital(kind):
+        return CHANNEL_PLATFORM
+    if kind in TAX_CONTROL_KINDS:
+        return CHANNEL_TAX_CONTROL
+    return False
+
+
+def _digits(value, counts):
+    return value.isdigit() and len(value) in counts
+
+
+def invoice_number_problem(kind, code, number, digital_number=None):
+    """Why ``code``/``number`` (and the 20-digit ``digital_number`` of a
+    数电纸质发票) is not a tax invoice of ``kind``, or None
+    (``CN_INVOICE_FORMATS``).  Problems: ``no_kind``, ``code_not_allowed``,
+    ``code_digits`` (``digits``: "10", "10/12"), ``code_suffix``
+    (``suffix``), ``number_digits`` (``digits``), ``digital_number_missing``,
+    ``digital_number_digits`` (``digits``), ``digital_number_not_allowed``."""
     code, number = code or "", number or ""
+    digital_number = digital_number or ""
     if not kind:
         return Problem("no_kind")
-    code_digits, number_digits = CN_INVOICE_FORMATS[kind]
-    if code_digits is None and code:
+    spec = CN_INVOICE_FORMATS[kind]
+    if not spec.code_digits and code:
         return Problem("code_not_allowed")
-    if code_digits and not (code.isdigit() and len(code) == code_digits):
-        return Problem("code_digits", {"digits": code_digits})
-    if not (number.isdigit() and len(number) == number_digits):
-        return Problem("number_digits", {"digits": number_digits})
+    if spec.code_digits and not _digits(code, spec.code_digits):
+        digits = "/".join(str(d) for d in spec.code_digits)
+        return Problem("code_digits", {"digits": digits})
+    if spec.code_suffix and not code.endswith(spec.code_suffix):
+        return Problem("code_suffix", {"suffix": spec.code_suffix})
+    if not _digits(number, (spec.number_digits,)):
+        return Problem("number_digits", {"digits": spec.number_digits})
+    if spec.digital_number:
+        if not digital_number:
+            return Problem("digital_number_missing")
+        if not _digits(digital_number, (DIGITAL_NUMBER_DIGITS,)):
+            return Problem("digital_number_digits", {"digits": DIGITAL_NUMBER_DIGITS})
+    elif digital_number:
+        return Problem("digital_number_not_allowed")
     return None
 
 
-def form_number_problem(kind, number):
-    """Why ``number`` is not the form number a red invoice of ``kind`` needs,
-    or None: the 16-digit 信息表编号 of a special invoice (required), else a
-    确认单编号 of 8 to 32 letters or digits, if any.  Problems:
-    ``info_form_missing``, ``info_form_format``, ``confirm_form_format``."""
+def infer_channel(kind, form_number, form_state):
+    """The channel of an import row that names none: the platform for a 数电
+    invoice, or when the row gives a confirmation form (a state, or a form
+    number of 20 characters); else the kind's default."""
+    if is_digital(kind) or form_state:
+        return CHANNEL_PLATFORM
+    if form_number and RED_CONFIRM_FORM_RE.fullmatch(form_number):
+        return CHANNEL_PLATFORM
+    return default_channel(kind) or (CHANNEL_TAX_CONTROL if form_number else False)
+
+
+def channel_problem(kind, channel):
+    """Why a red invoice of a tax invoice of ``kind`` cannot take ``channel``,
+    or None.  Problems: ``channel_missing`` (a tax invoice's red invoice
+    names its channel), ``channel_not_allowed`` (a 数电 invoice is reversed on
+    the platform only)."""
+    if not channel:
+        return Problem("channel_missing") if kind else None
+    if channel not in red_channels(kind):
+        return Problem("channel_not_allowed")
+    return None
+
+
+def form_number_problem(kind, channel, number):
+    """Why ``number`` is not the form number a red invoice of ``kind`` issued
+    through ``channel`` needs, or None.  On the platform: a 确认单编号 of 20
+    letters or digits (whether one is needed depends on the form's state, see
+    :func:`confirmation_problem`); by tax control software: the 16-digit
+    信息表编号 of a special invoice (required), no form for the others.
+    Without a channel (a credit note of no tax invoice), either format.
+    Problems: ``info_form_missing``, ``info_form_format``,
+    ``confirm_form_format``, ``form_not_needed``."""
     number = number or ""
-    if kind == "special":
-        if not number:
-            return Problem("info_form_missing")
-        if not RED_INFO_FORM_RE.fullmatch(number):
-            return Problem("info_form_format")
-    elif number and not RED_CONFIRM_FORM_RE.fullmatch(number):
+    if channel == CHANNEL_TAX_CONTROL:
+        if kind in INFO_FORM_KINDS:
+            if not number:
+                return Problem("info_form_missing")
+            if not RED_INFO_FORM_RE.fullmatch(number):
+                return Problem("info_form_format")
+        elif number:
+            return Problem("form_not_needed")
+        return None
+    if not number:
+        return None
+    if channel == CHANNEL_PLATFORM:
+        if not RED_CONFIRM_FORM_RE.fullmatch(number):
+            return Problem("confirm_form_format")
+        return None
+    if not (
+        RED_INFO_FORM_RE.fullmatch(number) or RED_CONFIRM_FORM_RE.fullmatch(number)
+    ):
         return Problem("confirm_form_format")
+    return None
+
+
+def red_number_problem(channel, number):
+    """Why ``number`` is not the number of a red invoice issued through
+    ``channel``, or None: the 20-digit 数电 number the platform gives.  A red
+    invoice of tax control software has a code and a number of its own, in
+    the tax invoice fields.  Problems: ``red_number_digits``,
+    ``red_number_not_allowed``."""
+    if not number:
+        return None
+    if channel == CHANNEL_TAX_CONTROL:
+        return Problem("red_number_not_allowed")
+    if not RED_NUMBER_RE.fullmatch(number):
+        return Problem("red_number_digits", {"digits": DIGITAL_NUMBER_DIGITS})
     return None
 
 
@@ -203,51 +438,99 @@ def is_lapsed(state, raised_at, now):
     )
 
 
+def hours_left(state, raised_at, now):
+    """Hours left (rounded down, never below 0) before a pending form raised at
+    ``raised_at`` lapses, or None for a form that is not pending or whose
+    date is unknown."""
+    if state not in RED_FORM_STATES_PENDING or not raised_at:
+        return None
+    left = raised_at + timedelta(hours=RED_FORM_CONFIRM_HOURS) - now
+    return max(int(left.total_seconds() // 3600), 0)
+
+
 def confirmation_problem(state, number, raised_at, now):
-    """Why no red invoice of a digital invoice can be issued on the
-    confirmation form in ``state`` numbered ``number``, or None.  Problems:
-    ``no_state``, ``void`` (states 05 to 09), ``number_missing`` (a form
-    other than 01 needs its number), ``lapsed`` (see :func:`is_lapsed`)."""
+    """Why no red invoice can be issued on the platform on the confirmation
+    form in ``state`` numbered ``number``, raised at ``raised_at``, or None.
+    The state is never assumed: 01 is the platform's answer that no form is
+    needed.  Problems: ``no_state``, ``void`` (states 05 to 13),
+    ``number_missing`` (a form other than 01 needs its number),
+    ``raised_at_missing`` (a pending form needs its date and time: its 72
+    hours run from it), ``lapsed`` (see :func:`is_lapsed`)."""
     if not state:
         return Problem("no_state")
     if state not in RED_FORM_STATES_ISSUABLE + RED_FORM_STATES_PENDING:
         return Problem("void")
     if state != RED_FORM_STATE_NONE_NEEDED and not number:
         return Problem("number_missing")
+    if state in RED_FORM_STATES_PENDING and not raised_at:
+        return Problem("raised_at_missing")
     if is_lapsed(state, raised_at, now):
         return Problem("lapsed")
     return None
 
 
-def post_problem(kind, form_state, form_number):
-    """Why a red invoice of a tax invoice of ``kind`` may not be posted yet, or
-    None: its confirmation form must allow issuing (01, 04), a digital
-    invoice's red invoice needs that state, a special invoice's its
-    information form.  Problems: ``state_not_issuable``, ``no_state``,
-    ``no_info_form``."""
+def initiator_problem(state, initiator):
+    """Why a form in ``state`` cannot have been raised by ``initiator``, or
+    None: 02 (and 05) are the seller's forms, 03 (and 06) the buyer's.
+    Problem: ``initiator_mismatch`` (``expected``)."""
+    expected = RED_FORM_STATE_INITIATORS.get(state)
+    if expected and initiator != expected:
+        return Problem("initiator_mismatch", {"expected": expected})
+    return None
+
+
+def post_problem(kind, channel, form_state, form_number):
+    """Why a red invoice of a tax invoice of ``kind`` issued through
+    ``channel`` (none: the kind's default) may not be posted yet, or None: its
+    confirmation form must allow issuing (01, 04), a platform red invoice
+    needs that state, a special invoice's red invoice by tax control
+    software its information form.  Problems: ``state_not_issuable``,
+    ``no_state``, ``no_info_form``."""
+    channel = channel or default_channel(kind)
     if form_state and form_state not in RED_FORM_STATES_ISSUABLE:
         return Problem("state_not_issuable")
-    if is_digital(kind) and not form_state:
+    if channel == CHANNEL_PLATFORM and kind and not form_state:
         return Problem("no_state")
-    if kind == "special" and not form_number:
+    if channel == CHANNEL_TAX_CONTROL and kind in INFO_FORM_KINDS and not form_number:
         return Problem("no_info_form")
     return None
 
 
-def red_remark(kind, form_number, blue_code, blue_number):
-    """The remark a red invoice of a tax invoice of ``kind`` must carry
-    (公告2016年第47号, 2024年第11号), or None.  The wording is fixed by the tax
-    bureau, hence never translated."""
-    if kind == "special":
-        return "开具红字增值税专用发票信息表编号%s" % (form_number or "")
+def blue_digital_number(kind, code, number, digital_number):
+    """The number by which the platform names a blue invoice: its 20-digit
+    number for a 数电 invoice (the 数电 number of a 数电纸质发票), its code
+    followed by its number for a 税控 invoice."""
+    if kind == "digital_paper":
+        return digital_number or ""
     if is_digital(kind):
-        remark = "被红冲蓝字数电发票号码:%s" % (blue_number or "")
+        return number or ""
+    return f"{code or ''}{number or ''}"
+
+
+def red_remark(kind, channel, form_number, blue_code, blue_number, digital_number=None):
+    """The remark a red invoice of a tax invoice of ``kind`` issued through
+    ``channel`` (none: the kind's default) must carry, as the platform or the
+    tax control software prints it (公告2016年第47号, 2024年第11号), or None.
+    The wording is fixed by the tax bureau, hence never translated."""
+    channel = channel or default_channel(kind)
+    if not kind or not channel:
+        return None
+    if channel == CHANNEL_PLATFORM:
+        remark = REMARK_DIGITAL % blue_digital_number(
+            kind, blue_code, blue_number, digital_number
+        )
         if form_number:
-            remark += " 红字发票信息确认单编号:%s" % form_number
+            remark += REMARK_DIGITAL_FORM % form_number
         return remark
-    if kind == "normal":
-        return "对应正数发票代码:%s号码:%s" % (blue_code or "", blue_number or "")
-    return None
+    if kind in INFO_FORM_KINDS:
+        return REMARK_INFO_FORM % (form_number or "")
+    return REMARK_ORDINARY % (blue_code or "", blue_number or "")
+
+
+def one_red_only(kind):
+    """Whether a tax invoice of ``kind`` is reversed by one red invoice, in
+    full (机动车销售统一发票)."""
+    return kind in ONE_RED_KINDS
 
 
 def partial_allowed(reason, partial_invoicing_error):
@@ -436,8 +719,9 @@ def alias_table(aliases, normalise):
 
 def leading_code(key, highest):
     """The two-digit code a normalised cell starts with (``02``, ``2``,
-    ``02 销货退回``), if it is between 1 and ``highest``, else None."""
+    ``02 销货退回``, ``13作废...``), if it is between 1 and ``highest``, else
+    None."""
     match = _LEADING_CODE.match(key)
-    if match and int(match.group(1)) <= highest:
-        return f"0{match.group(1)}"
+    if match and 1 <= int(match.group(1)) <= highest:
+        return f"{int(match.group(1)):02d}"
     return None

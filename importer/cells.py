@@ -26,6 +26,7 @@ _THOUSANDS = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d*)?")
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _DATE_TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
+_TIME_OF_DAY = re.compile(r"[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$")
 
 
 class CellError(ValueError):
@@ -169,6 +170,33 @@ def parse_date(value, *, datemode=0):
     elif re.fullmatch(r"\d+(\.\d+)?", text):
         return _from_serial(float(text), datemode)
     raise CellError("not_a_date", value=to_text(value))
+
+
+def parse_datetime(value, *, datemode=0):
+    """A date and time from any form Excel gives: a datetime, a serial number
+    with a fraction, or text (a date as :func:`parse_date` reads it, then
+    ``10:30`` or ``10:30:15``).  A date alone is midnight.  Blank cells give
+    None; the result is naive, in the time of the file."""
+    if is_blank(value):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.replace(microsecond=0)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        day = parse_date(value, datemode=datemode)
+        seconds = round((float(value) % 1) * 86400)
+        return datetime.datetime.combine(day, datetime.time()) + datetime.timedelta(
+            seconds=seconds
+        )
+    text = to_text(value)
+    day = parse_date(text, datemode=datemode)
+    match = _TIME_OF_DAY.search(text)
+    if not match:
+        return datetime.datetime.combine(day, datetime.time())
+    hour, minute, second = (int(part or 0) for part in match.groups())
+    try:
+        return datetime.datetime.combine(day, datetime.time(hour, minute, second))
+    except ValueError as error:
+        raise CellError("not_a_date", value=text) from error
 
 
 def _from_serial(number, datemode):

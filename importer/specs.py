@@ -295,6 +295,17 @@ RED_COLUMNS = (
     ),
     Column("reason", ("冲红原因", "红冲原因", "reason", "red reason"), required=True),
     Column(
+        "channel",
+        (
+            "冲红渠道",
+            "红冲渠道",
+            "开具渠道",
+            "冲红方式(渠道)",
+            "channel",
+            "red channel",
+        ),
+    ),
+    Column(
         "form_number",
         (
             "红字信息表编号/确认单编号",
@@ -305,11 +316,47 @@ RED_COLUMNS = (
             "form number",
         ),
     ),
-    Column("form_state", ("确认单状态", "form state", "confirmation state")),
+    Column(
+        "form_state",
+        (
+            "确认单状态",
+            "红字确认单状态",
+            "确认单状态代码",
+            "form state",
+            "confirmation state",
+        ),
+    ),
+    Column(
+        "form_datetime",
+        (
+            "填开日期",
+            "确认单日期",
+            "填开日期/确认单日期",
+            "确认单填开日期",
+            "确认单填开时间",
+            "录入日期",
+            "form date",
+            "form raised on",
+        ),
+    ),
+    Column(
+        "initiator",
+        ("发起方", "录入方", "录入方身份", "确认单发起方", "initiator", "raised by"),
+    ),
     Column("mode", ("全额/部分", "全额部分", "冲红方式", "full/partial", "mode")),
     Column("amount", ("冲红金额", "红冲金额", "amount", "red amount")),
     Column("tax", ("冲红税额", "红冲税额", "tax", "red tax")),
     Column("date", ("冲红日期", "红冲日期", "开票日期", "date", "red date")),
+    Column(
+        "red_number",
+        (
+            "红字发票号码",
+            "红字数电票号码",
+            "红字发票数电号码",
+            "red invoice number",
+            "red number",
+        ),
+    ),
 )
 # fields of the credit note each column writes; the other columns find and
 # cross-check the original invoice and write nothing
@@ -317,12 +364,29 @@ RED_COLUMN_FIELDS = {
     "reason": ["red_reason"],
     "form_number": ["red_form_number"],
     "form_state": ["red_form_state"],
+    "channel": ["red_channel"],
+    "form_datetime": ["red_form_datetime"],
+    "initiator": ["red_initiator"],
+    "red_number": ["red_invoice_number"],
     "date": ["date", "invoice_date"],
     "amount": ["invoice_line_ids"],
     "mode": ["invoice_line_ids"],
 }
 RED_TEMPLATE_COLUMNS = (
-    TemplateColumn("发票种类 (Kind)", choices=("专票", "普票", "数电专票", "数电普票")),
+    TemplateColumn(
+        "发票种类 (Kind)",
+        choices=(
+            "专票",
+            "电子专票",
+            "普票",
+            "电子普票",
+            "数电专票",
+            "数电普票",
+            "数电纸质发票",
+            "机动车销售统一发票",
+        ),
+        width=18,
+    ),
     TemplateColumn("原发票代码 (Original code)", text=True, width=16),
     TemplateColumn("原发票号码* (Original number)", required=True, text=True, width=24),
     TemplateColumn("原开票日期 (Original date)", width=14),
@@ -330,6 +394,9 @@ RED_TEMPLATE_COLUMNS = (
         "冲红原因* (Reason)",
         required=True,
         choices=("01 开票有误", "02 销货退回", "03 服务中止", "04 销售折让"),
+    ),
+    TemplateColumn(
+        "冲红渠道 (Channel)", choices=("电子发票服务平台", "税控"), width=18
     ),
     TemplateColumn("红字信息表编号/确认单编号 (Form number)", text=True, width=24),
     TemplateColumn(
@@ -339,13 +406,25 @@ RED_TEMPLATE_COLUMNS = (
             "02 销方录入待购方确认",
             "03 购方录入待销方确认",
             "04 购销双方已确认",
+            "05 作废(销方录入购方否认)",
+            "06 作废(购方录入销方否认)",
+            "07 作废(超72小时未确认)",
+            "08 作废(发起方已撤销)",
+            "09 作废(确认后撤销)",
+            "10 作废(异常凭证)",
+            "11 作废(纳税人状态异常阻断)",
+            "12 作废(自然人拒收)",
+            "13 作废(已开具退税申请单)",
         ),
-        width=22,
+        width=26,
     ),
+    TemplateColumn("填开日期 (Form raised on)", width=20),
+    TemplateColumn("发起方 (Initiator)", choices=("销方", "购方"), width=10),
     TemplateColumn("全额/部分 (Full/partial)", choices=("全额", "部分")),
     TemplateColumn("冲红金额 (Untaxed amount)"),
     TemplateColumn("冲红税额 (Tax)"),
     TemplateColumn("冲红日期 (Red invoice date)", width=14),
+    TemplateColumn("红字发票号码 (Red invoice number)", text=True, width=24),
 )
 RED_EXAMPLES = (
     (
@@ -354,12 +433,16 @@ RED_EXAMPLES = (
         "示例00000001",
         "2025-03-10",
         "02 销货退回",
+        "税控",
+        "",
+        "",
         "",
         "",
         "部分",
         -500,
         -65,
         "2025-04-01",
+        "",
     ),
     (
         "数电专票",
@@ -367,12 +450,16 @@ RED_EXAMPLES = (
         "示例25440000000000000001",
         "2025-03-10",
         "01 开票有误",
+        "电子发票服务平台",
         "44000025000000000001",
         "04 购销双方已确认",
+        "2025-03-30 10:15",
+        "购方",
         "全额",
         "",
         "",
         "2025-04-01",
+        "25442000000000000001",
     ),
 )
 RED_INSTRUCTIONS = (
@@ -387,11 +474,25 @@ RED_INSTRUCTIONS = (
     "invoice number (with the code if given) or by its Odoo number.",
     "4. 冲红原因填代码 01–04 或 开票有误/销货退回/服务中止/销售折让。Reason: code "
     "01-04 or its name.",
-    "5. 专票必须填写16位红字信息表编号；数电发票填确认单编号和状态，01、04 直接开具"
-    "并过账，02、03 保存为草稿，05–09 作废不可开具。每个编号只能用一次。Special "
-    "invoices need the 16-digit information form number; digital invoices the "
-    "confirmation form number and state: 01 and 04 are posted, 02 and 03 kept "
-    "as draft, 05-09 are void and refused. A form number is used once.",
+    "5. 冲红渠道：电子发票服务平台（红字确认单，公告2024年第11号）或 税控（公告2016年"
+    "第47号，专票须填16位红字信息表编号，其他发票无需表单）。数电发票只能通过平台；"
+    "不填时按发票种类、确认单编号和状态推定。Channel: the e-invoice service "
+    "platform (confirmation form) or tax control software (a special invoice "
+    "needs its 16-digit information form, others no form). Digital invoices use "
+    "the platform; blank: inferred from the kind, form number and state.",
+    "5a. 平台渠道必须填写确认单状态（代码01–13或平台显示的名称），不默认01；01、04 "
+    "开具并过账，02、03 保存为草稿，05–13 作废不可开具；01以外须填20位确认单编号；"
+    "02、03须填填开日期（北京时间），72小时内未确认即作废。Platform rows need the "
+    "form state (code 01-13 or the platform's label), never assumed 01: 01 and "
+    "04 are posted, 02 and 03 kept as draft, 05-13 are void and refused; a form "
+    "other than 01 needs its 20-character number, a pending one its date and "
+    "time (Beijing time): it lapses 72 hours later.",
+    "5b. 发起方：销方或购方；02 为销方发起，03 为购方发起，须一致；不填时按状态推定。"
+    "Initiator: seller or buyer; 02 is the seller's form, 03 the buyer's; "
+    "blank: from the state.",
+    "5c. 红字发票号码：平台已开具的20位红字数电票号码（仅01、04），每个号码只能用一次。"
+    "Red invoice number: the 20-digit number of a red invoice the platform has "
+    "issued (01 or 04 only), used once. Each form number is used once.",
     "6. 全额冲红冲销原发票的全部剩余金额，冲红金额可不填。部分冲红必须填冲红金额"
     "（不含税，正负号均可），按原发票各行剩余金额比例分摊到各行，只冲金额、不冲数量。"
     " Full reverses all that remains. A partial row needs the untaxed amount "

@@ -1,3 +1,6 @@
+import logging
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
@@ -5,10 +8,13 @@ from odoo.tools import SQL
 from ..engine import red_invoice as red_rules
 from ..engine.red_invoice import (
     CN_INVOICE_KINDS,
+    RED_CHANNELS,
     RED_FORM_STATES,
     RED_INITIATORS,
     RED_REASONS,
 )
+
+_logger = logging.getLogger(__name__)
 
 # The credit notes that count against their invoice's remaining amount: posted
 # ones (those being posted are posted when the constraints run), and drafts
@@ -37,8 +43,10 @@ class AccountMove(models.Model):
         "Tax Invoice Code",
         copy=False,
         tracking=True,
-        help="发票代码: 10 digits for a special VAT invoice, 12 for an ordinary one, "
-        "empty for a digital invoice.",
+        help="发票代码: 10 digits for a paper special VAT invoice, 10 or 12 for a paper "
+        "ordinary one, 12 for an electronic special (ending in 13) or ordinary "
+        "invoice, a digital paper invoice and a motor vehicle sales invoice, empty "
+        "for a digital invoice.",
     )
     cn_invoice_number = fields.Char(
         "Tax Invoice Number",
@@ -46,6 +54,14 @@ class AccountMove(models.Model):
         index="btree_not_null",
         tracking=True,
         help="发票号码: 8 digits, or 20 digits for a digital invoice.",
+    )
+    cn_invoice_digital_number = fields.Char(
+        "Digital Invoice Number",
+        copy=False,
+        index="btree_not_null",
+        tracking=True,
+        help="数电票号码: the 20-digit number of a digital paper invoice (数电纸质发票), "
+        "besides its code and 8-digit number.",
     )
     cn_invoice_date = fields.Date("Tax Invoice Date", copy=False)
 
@@ -58,28 +74,46 @@ class AccountMove(models.Model):
         tracking=True,
         help="Reason of the red-letter invoice, with the tax bureau's code.",
     )
+    red_channel = fields.Selection(
+        RED_CHANNELS,
+        string="Red Invoice Channel",
+        copy=False,
+        tracking=True,
+        help="How the red invoice is issued: on the e-invoice service platform with a "
+        "confirmation form (红字发票信息确认单, Notice 2024 No. 11), or by tax "
+        "control software with an information form for a special VAT invoice "
+        "(红字信息表, Notice 2016 No. 47). A digital invoice is reversed on the "
+        "platform only.",
+    )
     red_form_number = fields.Char(
         "Red Form Number",
         copy=False,
         index="btree_not_null",
         tracking=True,
         help="Number of the red-letter information form (信息表编号, 16 digits) of a "
-        "special VAT invoice, or of the confirmation form (确认单编号) of a digital "
-        "invoice. One red invoice per form.",
+        "special VAT invoice reversed by tax control software, or of the "
+        "confirmation form (确认单编号, 20 characters) of the platform. One red "
+        "invoice per form.",
     )
     red_form_state = fields.Selection(
         RED_FORM_STATES,
         string="Confirmation Form State",
         copy=False,
         tracking=True,
-        help="State of the confirmation form of a digital invoice: only 01 and 04 "
-        "allow issuing the red invoice.",
+        help="State of the confirmation form on the platform, as the platform "
+        "gives it: only 01 and 04 allow issuing the red invoice; 02 and 03 are "
+        "pending, 05 to 13 void.",
     )
     red_form_datetime = fields.Datetime(
         "Form Raised On",
         copy=False,
-        help="When the confirmation form was raised: the other party must confirm "
-        "it within 72 hours or it lapses.",
+        help="When the confirmation form was raised (填开日期): the other party must "
+        "confirm it within 72 hours or it lapses.",
+    )
+    red_form_hours_left = fields.Integer(
+        "Hours Left to Confirm",
+        compute="_compute_red_form_hours_left",
+        help="Hours left before a pending confirmation form lapses.",
     )
     red_initiator = fields.Selection(
         RED_INITIATORS,
@@ -90,6 +124,14 @@ class AccountMove(models.Model):
         "Buyer Deducted Input VAT",
         copy=False,
         help="The buyer already deducted the input VAT of the original invoice.",
+    )
+    red_invoice_number = fields.Char(
+        "Red Invoice Number",
+        copy=False,
+        index="btree_not_null",
+        tracking=True,
+        help="The number the platform gave the red invoice when it issued it (20 "
+        "digits). Unique in the company.",
     )
     red_remark = fields.Char(
         "Red Invoice Remark",
@@ -134,14 +176,22 @@ class AccountMove(models.Model):
             "WHERE (red_form_number IS NOT NULL AND state <> 'cancel')",
             "A red form number (information or confirmation form) is used by "
             "one red invoice only in a company.",
-        )
+        ),
+        (
+            "red_invoice_number_company_uniq",
+            "EXCLUDE USING btree (company_id WITH =, red_invoice_number WITH =) "
+            "WHERE (red_invoice_number IS NOT NULL AND state <> 'cancel')",
+            "A red invoice number is used by one red invoice only in a company.",
+        ),
     ]
 
     @api.depends(
         "cn_invoice_kind",
+        "red_channel",
         "red_form_number",
         "reversed_entry_id.cn_invoice_code",
         "reversed_entry_id.cn_invoice_number",
+        "reversed_entry_id.cn_invoice_digital_number",
     )
     def _compute_red_remark(self):
         for move in self:
@@ -152,12 +202,20 @@ class AccountMove(models.Model):
         now = fields.Datetime.now()
         for move in self:
             move.red_form_expired = bool(
-                red_rules.is_digital(move.cn_invoice_kind)
-                and move.state == "draft"
+                move.state == "draft"
                 and red_rules.is_lapsed(
                     move.red_form_state, move.red_form_datetime, now
                 )
             )
+
+    @api.depends("red_form_state", "red_form_datetime", "state")
+    def _compute_red_form_hours_left(self):
+        now = fields.Datetime.now()
+        for move in self:
+            hours = red_rules.hours_left(
+                move.red_form_state, move.red_form_datetime, now
+            )
+            move.red_form_hours_left = hours if move.state == "draft" else 0
 
     @api.depends(
         "amount_untaxed",
@@ -175,32 +233,68 @@ class AccountMove(models.Model):
                 move.amount_untaxed - amount if move in blues else 0.0
             )
 
-    @api.constrains("cn_invoice_kind", "cn_invoice_code", "cn_invoice_number")
+    @api.constrains(
+        "cn_invoice_kind",
+        "cn_invoice_code",
+        "cn_invoice_number",
+        "cn_invoice_digital_number",
+    )
     def _check_cn_invoice_format(self):
-        for move in self.filtered(lambda m: m.cn_invoice_code or m.cn_invoice_number):
+        for move in self.filtered(
+            lambda m: m.cn_invoice_code
+            or m.cn_invoice_number
+            or m.cn_invoice_digital_number
+        ):
             error = move._get_cn_invoice_format_error()
             if error:
                 raise ValidationError(error)
         self._check_cn_invoice_unique()
 
-    @api.constrains("red_form_number", "cn_invoice_kind")
+    @api.constrains("red_form_number", "cn_invoice_kind", "red_channel")
     def _check_red_form_number(self):
-        for move in self.filtered("red_form_number"):
-            error = self._get_red_form_number_error(
-                move.cn_invoice_kind, move.red_form_number, move
+        for move in self.filtered(lambda m: m.red_form_number or m.red_channel):
+            # a credit note made otherwise than as a red invoice (core's
+            # Reverse, RPC) takes its kind's channel
+            kind = move.cn_invoice_kind
+            channel = move.red_channel or red_rules.default_channel(kind)
+            error = self._get_red_channel_error(
+                kind, channel, move
+            ) or self._get_red_form_number_error(
+                kind, channel, move.red_form_number, move
             )
             if error:
                 raise ValidationError(error)
         self._check_red_form_unique()
 
     @api.model
-    def _get_red_form_number_error(self, kind, number, invoice):
+    def _get_red_channel_error(self, kind, channel, invoice):
+        """Why a red invoice of tax invoice ``kind`` cannot be issued through
+        ``channel``, or None (``engine.red_invoice.channel_problem``)."""
+        problem = red_rules.channel_problem(kind, channel)
+        if not problem:
+            return None
+        if problem.key == "channel_missing":
+            return self.env._(
+                "Red invoice of %(invoice)s: choose how it is issued, on the "
+                "e-invoice service platform (confirmation form) or by tax control "
+                "software (information form).",
+                invoice=invoice.display_name,
+            )
+        return self.env._(
+            "Invoice %(invoice)s is a digital invoice: its red invoice is issued on "
+            "the e-invoice service platform, with a confirmation form.",
+            invoice=invoice.display_name,
+        )
+
+    @api.model
+    def _get_red_form_number_error(self, kind, channel, number, invoice):
         """Why ``number`` is not the form number a red invoice of tax invoice
-        ``kind`` needs, or None: the 16-digit 信息表编号 of a special invoice,
-        else a 确认单编号 of 8 to 32 letters or digits, if any. ``invoice`` is
-        named in the message. The constraint, the entry and the import (which
-        check before they write) share this rule."""
-        problem = red_rules.form_number_problem(kind, number)
+        ``kind`` issued through ``channel`` needs, or None: a 确认单编号 of 20
+        letters or digits on the platform; by tax control software the
+        16-digit 信息表编号 of a special invoice and no form for the others.
+        ``invoice`` is named in the message. The constraint, the entry and the
+        import (which check before they write) share this rule."""
+        problem = red_rules.form_number_problem(kind, channel, number)
         if not problem:
             return None
         if problem.key == "info_form_missing":
@@ -216,9 +310,130 @@ class AccountMove(models.Model):
                 number=number,
                 invoice=invoice.display_name,
             )
+        if problem.key == "form_not_needed":
+            return self.env._(
+                "Invoice %(invoice)s is not a special VAT invoice: its red invoice "
+                "by tax control software has no form (got %(number)s). A "
+                "confirmation form belongs to the platform channel.",
+                number=number,
+                invoice=invoice.display_name,
+            )
         return self.env._(
-            "The form number %(number)s must be 8 to 32 letters or digits.",
+            "The confirmation form number %(number)s must be 20 letters or digits.",
             number=number,
+        )
+
+    @api.constrains("red_form_state", "red_initiator")
+    def _check_red_initiator(self):
+        # an initiator given must agree (the entry and the import always give
+        # one; a credit note made otherwise may have none)
+        for move in self.filtered(lambda m: m.red_form_state and m.red_initiator):
+            error = move._get_red_initiator_error(
+                move.red_form_state, move.red_initiator
+            )
+            if error:
+                raise ValidationError(error)
+
+    def _get_red_initiator_error(self, state, initiator):
+        """Why a confirmation form in ``state`` cannot have been raised by
+        ``initiator``, or False: 02 is the seller's form, 03 the buyer's."""
+        problem = red_rules.initiator_problem(state, initiator)
+        if not problem:
+            return False
+        states = dict(self._fields["red_form_state"]._description_selection(self.env))
+        initiators = dict(
+            self._fields["red_initiator"]._description_selection(self.env)
+        )
+        return self.env._(
+            'A confirmation form in state "%(state)s" was raised by the %(expected)s: '
+            "set the initiator accordingly.",
+            state=states[state],
+            expected=initiators[problem.values["expected"]].lower(),
+        )
+
+    @api.constrains("red_invoice_number", "red_channel", "state", "company_id")
+    def _check_red_invoice_number(self):
+        """The red invoice's own number: 20 digits on the platform, once in a
+        company (the database's exclusion constraint guards concurrency; this
+        check names the other red invoice, whatever the user's record
+        rules)."""
+        moves = self.filtered("red_invoice_number")
+        for move in moves:
+            error = move._get_red_number_error(
+                move.red_channel or red_rules.default_channel(move.cn_invoice_kind),
+                move.red_invoice_number,
+            )
+            if error:
+                raise ValidationError(error)
+        moves = moves.filtered(lambda m: m.state != "cancel")
+        if not moves:
+            return
+        # as _check_red_form_unique: SQL, without flushing these moves (the
+        # exclusion constraint would refuse the flush before this message)
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT company_id, red_invoice_number, MIN(id)
+                  FROM account_move
+                 WHERE red_invoice_number = ANY(%s)
+                   AND company_id = ANY(%s)
+                   AND state != 'cancel'
+                   AND id != ALL(%s)
+              GROUP BY company_id, red_invoice_number
+                """,
+                list(set(moves.mapped("red_invoice_number"))),
+                moves.company_id.ids,
+                moves.ids,
+            )
+        )
+        used = {(c, n): self.sudo().browse(i) for c, n, i in self.env.cr.fetchall()}
+        seen = {}
+        for move in moves:
+            key = (move.company_id.id, move.red_invoice_number)
+            other = used.get(key) or seen.get(key)
+            if other:
+                raise ValidationError(
+                    move._get_red_number_used_message(move.red_invoice_number, other)
+                )
+            seen[key] = move
+
+    def _get_red_number_error(self, channel, number):
+        problem = red_rules.red_number_problem(channel, number)
+        if not problem:
+            return False
+        if problem.key == "red_number_not_allowed":
+            return self.env._(
+                "Red invoice number %(number)s: a red invoice of tax control "
+                "software has its own tax invoice code and number (Tax Invoice "
+                "tab); the red invoice number is the platform's.",
+                number=number,
+            )
+        return self.env._(
+            "The red invoice number %(number)s must be the %(digits)s-digit number "
+            "the platform gave the red invoice.",
+            number=number,
+            digits=problem.values["digits"],
+        )
+
+    @api.model
+    def _get_used_red_numbers(self, numbers, companies):
+        """Red invoices (not cancelled) of ``companies`` that already carry one
+        of the red invoice ``numbers``: ``{(company id, number): move}``, in one
+        search that ignores the user's record rules."""
+        domain = [
+            ("red_invoice_number", "in", list(numbers)),
+            ("company_id", "in", companies.ids),
+            ("state", "!=", "cancel"),
+        ]
+        moves = self.sudo().search(domain)
+        return {(m.company_id.id, m.red_invoice_number): m for m in moves}
+
+    @api.model
+    def _get_red_number_used_message(self, number, other):
+        return self.env._(
+            "Red invoice number %(number)s is already carried by %(other)s.",
+            number=number,
+            other=other.sudo().display_name,
         )
 
     @api.constrains("red_form_number", "state", "company_id")
@@ -276,6 +491,27 @@ class AccountMove(models.Model):
             lambda m: m._is_red_rule_applied()
         ) | reds._get_red_originals().filtered(lambda m: m.move_type == "out_invoice")
         blues._check_red_within_original()
+        blues._check_red_one_per_invoice()
+
+    def _check_red_one_per_invoice(self):
+        """A motor vehicle sales invoice (机动车销售统一发票) is reversed by one red
+        invoice, which takes it whole."""
+        blues = self.filtered(lambda m: red_rules.one_red_only(m.cn_invoice_kind))
+        if not blues:
+            return
+        totals = blues._get_red_reversed_totals()
+        for blue in blues:
+            amount, count = totals.get(blue.id, (0.0, 0))
+            if count > 1 or (
+                count and blue.currency_id.compare_amounts(amount, blue.amount_untaxed)
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Invoice %(invoice)s is a motor vehicle sales invoice: one "
+                        "red invoice reverses it, in full.",
+                        invoice=blue.display_name,
+                    )
+                )
 
     def _get_red_originals(self):
         return self.reversed_entry_id | self.line_ids.red_origin_line_id.move_id
@@ -371,6 +607,32 @@ class AccountMove(models.Model):
         ]
         action["context"] = {"default_move_type": "out_refund"}
         return action
+
+    @api.model
+    def _cron_red_form_lapse(self):
+        """Mark the confirmation forms still pending 72 hours after they were
+        raised as 07 (not confirmed within 72 hours), as the platform does:
+        their red invoices stay drafts that cannot be posted. One search and
+        one write."""
+        limit = fields.Datetime.now() - timedelta(
+            hours=red_rules.RED_FORM_CONFIRM_HOURS
+        )
+        moves = self.search(
+            [
+                ("move_type", "=", "out_refund"),
+                ("state", "=", "draft"),
+                ("red_form_state", "in", red_rules.RED_FORM_STATES_PENDING),
+                ("red_form_datetime", "<", limit),
+            ]
+        )
+        if moves:
+            moves.write({"red_form_state": red_rules.RED_FORM_STATE_LAPSED})
+            _logger.info(
+                "%s confirmation form(s) lapsed after 72 hours: %s",
+                len(moves),
+                moves.ids,
+            )
+        return moves
 
     def _get_red_reversed_totals(self):
         """Untaxed amount and count of the red invoices that count
@@ -572,7 +834,10 @@ class AccountMove(models.Model):
         if not self._is_red_invoice():
             return False
         problem = red_rules.post_problem(
-            self.cn_invoice_kind, self.red_form_state, self.red_form_number
+            self.cn_invoice_kind,
+            self.red_channel,
+            self.red_form_state,
+            self.red_form_number,
         )
         if not problem:
             return False
@@ -587,8 +852,9 @@ class AccountMove(models.Model):
             )
         if problem.key == "no_state":
             return self.env._(
-                "Red invoice %(invoice)s cannot be posted: enter the state of its "
-                "confirmation form (01 when none is needed).",
+                "Red invoice %(invoice)s cannot be posted: enter the state the "
+                "platform gives its confirmation form (01 if the platform says "
+                "none is needed).",
                 invoice=self.display_name,
             )
         return self.env._(
@@ -607,9 +873,11 @@ class AccountMove(models.Model):
         return (
             red_rules.red_remark(
                 self.cn_invoice_kind,
+                self.red_channel,
                 self.red_form_number,
                 blue.cn_invoice_code,
                 blue.cn_invoice_number,
+                blue.cn_invoice_digital_number,
             )
             or False
         )
@@ -618,7 +886,9 @@ class AccountMove(models.Model):
         self.ensure_one()
         code, number = self.cn_invoice_code or "", self.cn_invoice_number or ""
         code_number = f"{code}/{number}"  # no f-string in _(): Babel cannot extract it
-        problem = red_rules.invoice_number_problem(self.cn_invoice_kind, code, number)
+        problem = red_rules.invoice_number_problem(
+            self.cn_invoice_kind, code, number, self.cn_invoice_digital_number
+        )
         if not problem:
             return False
         if problem.key == "no_kind":
@@ -642,6 +912,34 @@ class AccountMove(models.Model):
                 invoice=self.display_name,
                 code=code,
                 digits=problem.values["digits"],
+            )
+        if problem.key == "code_suffix":
+            return self.env._(
+                "Invoice %(invoice)s: the code %(code)s of an electronic special "
+                "VAT invoice ends in %(suffix)s.",
+                invoice=self.display_name,
+                code=code,
+                suffix=problem.values["suffix"],
+            )
+        if problem.key == "digital_number_missing":
+            return self.env._(
+                "Invoice %(invoice)s: a digital paper invoice also carries its "
+                "20-digit digital invoice number.",
+                invoice=self.display_name,
+            )
+        if problem.key == "digital_number_digits":
+            return self.env._(
+                "Invoice %(invoice)s: the digital invoice number %(number)s must "
+                "have %(digits)s digits.",
+                invoice=self.display_name,
+                number=self.cn_invoice_digital_number,
+                digits=problem.values["digits"],
+            )
+        if problem.key == "digital_number_not_allowed":
+            return self.env._(
+                "Invoice %(invoice)s: only a digital paper invoice carries a "
+                "digital invoice number besides its number.",
+                invoice=self.display_name,
             )
         return self.env._(
             "Invoice %(invoice)s: the tax invoice number %(number)s must have "

@@ -38,13 +38,21 @@ class AccountMove(models.Model):
       posted;
     - ``reason``: ``01`` to ``04`` (``RED_REASONS``);
     - ``date``: the red invoice's date;
-    - ``form_number``: the 信息表编号 (16 digits, required for a special
-      invoice) or the 确认单编号 of a digital invoice, else False;
-    - ``form_state``: for a digital invoice, the state of its confirmation
-      form (``01`` when none is needed); ignored for other kinds;
-    - ``form_datetime``: for a digital invoice, when the form was raised
-      (False: unknown, it never lapses);
-    - ``initiator``: ``seller`` (default) or ``buyer``;
+    - ``channel``: ``platform`` (the 电子发票服务平台 and its 确认单) or
+      ``tax_control`` (税控 software, with a 信息表 for a special invoice);
+      absent: the kind's default (``engine.red_invoice.default_channel``);
+    - ``form_number``: the 确认单编号 (20 characters) on the platform, the
+      信息表编号 (16 digits, required for a special invoice) by tax control
+      software, else False;
+    - ``form_state``: on the platform, the state of the confirmation form as
+      the platform gives it (``01`` only when the platform says none is
+      needed: never assumed); ignored by tax control software;
+    - ``form_datetime``: on the platform, when the form was raised (填开日期;
+      required while it is pending: its 72 hours run from it);
+    - ``initiator``: ``seller`` (default) or ``buyer``; it must agree with
+      the state (02 the seller's form, 03 the buyer's);
+    - ``red_number``: the red invoice's own number, once the platform has
+      issued it (20 digits), else False;
     - ``buyer_deducted``: whether the buyer deducted the input VAT (False);
     - ``lines``: None (or absent) for a full red invoice, reversing all that
       remains; else ``[(line, quantity, amount)]`` for a partial one: a
@@ -96,17 +104,28 @@ class AccountMove(models.Model):
         request = self._get_red_request(request)
         move = request["move"]
         move._check_red_reversible()
+        kind, channel = move.cn_invoice_kind, request["channel"]
+        is_platform = channel == red_rules.CHANNEL_PLATFORM
         checks = (
+            lambda: self._get_red_channel_error(kind, channel, move),
             lambda: self._get_red_form_number_error(
-                move.cn_invoice_kind, request["form_number"], move
+                kind, channel, request["form_number"], move
             ),
-            lambda: red_rules.is_digital(move.cn_invoice_kind)
+            lambda: is_platform
             and move._get_red_confirmation_error(
                 request["form_state"], request["form_number"], request["form_datetime"]
+            ),
+            lambda: is_platform
+            and move._get_red_initiator_error(
+                request["form_state"], request["initiator"]
             ),
             lambda: self._get_red_form_used_error(
                 request["form_number"], move.company_id
             ),
+            lambda: move._get_red_request_number_error(request),
+            lambda: red_rules.one_red_only(kind)
+            and request["lines"] is not None
+            and move._get_red_one_only_error(),
             lambda: request["lines"] is not None
             and (
                 move._get_red_partial_error(request["reason"])
@@ -130,8 +149,9 @@ class AccountMove(models.Model):
         labels = dict(self._fields["red_form_state"]._description_selection(self.env))
         if problem.key == "no_state":
             return self.env._(
-                "Invoice %(invoice)s is a digital invoice: enter the state of the "
-                "confirmation form (01 when none is needed).",
+                "Red invoice of %(invoice)s on the platform: enter the state the "
+                "platform gives the confirmation form (01 only if the platform says "
+                "none is needed).",
                 invoice=self.display_name,
             )
         if problem.key == "void":
@@ -146,11 +166,51 @@ class AccountMove(models.Model):
                 'Enter the number of the confirmation form in state "%(state)s".',
                 state=labels[state],
             )
+        if problem.key == "raised_at_missing":
+            return self.env._(
+                "Enter when the confirmation form %(number)s was raised (填开日期): "
+                "its 72 hours run from then.",
+                number=number,
+            )
         return self.env._(
             "The confirmation form %(number)s was raised on %(date)s and not "
             "confirmed within 72 hours: it has lapsed. Raise a new form.",
             number=number,
             date=fields.Datetime.to_string(raised_at),
+        )
+
+    def _get_red_request_number_error(self, request, used=None):
+        """Why the red invoice number of ``request`` cannot be given, or False:
+        the platform's 20-digit number, given once the red invoice is issued
+        (a form that allows issuing), not yet carried by another red invoice
+        of the company (``used``: ``_get_used_red_numbers`` of a batch, else
+        searched)."""
+        self.ensure_one()
+        number = request["red_number"]
+        if not number:
+            return False
+        error = self._get_red_number_error(request["channel"], number)
+        if error:
+            return error
+        if request["form_state"] not in red_rules.RED_FORM_STATES_ISSUABLE:
+            return self.env._(
+                "Red invoice number %(number)s: the platform gives a red invoice its "
+                "number when it issues it, on a confirmation form in state 01 or 04.",
+                number=number,
+            )
+        if used is None:
+            used = self._get_used_red_numbers([number], self.company_id)
+        other = used.get((self.company_id.id, number))
+        return other and self._get_red_number_used_message(number, other)
+
+    def _get_red_one_only_error(self):
+        """Why this invoice cannot be reversed in part: a motor vehicle sales
+        invoice is reversed by one red invoice, in full."""
+        self.ensure_one()
+        return self.env._(
+            "Invoice %(invoice)s is a motor vehicle sales invoice: one red invoice "
+            "reverses it, in full.",
+            invoice=self.display_name,
         )
 
     def _get_red_partial_error(self, reason):
@@ -449,6 +509,9 @@ class AccountMove(models.Model):
             "move": move,
             "reason": request["reason"],
             "date": request["date"],
+            "channel": request.get("channel")
+            or red_rules.default_channel(move.cn_invoice_kind),
+            "red_number": request.get("red_number") or False,
             "form_number": request.get("form_number") or False,
             "form_state": request.get("form_state") or False,
             "form_datetime": request.get("form_datetime") or False,
@@ -486,7 +549,7 @@ class AccountMove(models.Model):
         overrides: a future date posts at its date, an early-payment-discount
         term of the "mixed" kind stays), the red reference and the red data."""
         move, date = request["move"], request["date"]
-        is_digital = red_rules.is_digital(move.cn_invoice_kind)
+        is_platform = request["channel"] == red_rules.CHANNEL_PLATFORM
         reversal = self.env["account.move.reversal"].new(
             {
                 "move_ids": [Command.set(move.ids)],
@@ -504,9 +567,13 @@ class AccountMove(models.Model):
                 "invoice_date": date,
                 "cn_invoice_kind": move.cn_invoice_kind,
                 "red_reason": request["reason"],
+                "red_channel": request["channel"],
+                "red_invoice_number": request["red_number"],
                 "red_form_number": request["form_number"],
-                "red_form_state": request["form_state"] if is_digital else False,
-                "red_form_datetime": request["form_datetime"] if is_digital else False,
+                "red_form_state": request["form_state"] if is_platform else False,
+                "red_form_datetime": (
+                    request["form_datetime"] if is_platform else False
+                ),
                 "red_initiator": request["initiator"],
                 "buyer_deducted": request["buyer_deducted"],
             }

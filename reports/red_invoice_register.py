@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from ..engine import red_invoice as red_rules
+
 AMOUNT_COLUMNS = ("untaxed", "tax", "total")
 # Rows per printed block: each block has its own header and is never split
 # across pages (wkhtmltopdf built on unpatched Qt neither repeats table headers
@@ -117,9 +119,16 @@ class ReportRedInvoiceRegister(models.AbstractModel):
             ._fields["red_form_state"]
             ._description_selection(self.env)
         )
+        now = fields.Datetime.now()
         for row in rows:
             row["reason_label"] = reasons.get(row["reason"], "")
             row["form_state_label"] = states.get(row["form_state"], "")
+            # a pending form of a draft: the hours before it lapses
+            row["hours_left"] = (
+                red_rules.hours_left(row["form_state"], row["form_datetime"], now)
+                if row["state"] == "draft"
+                else None
+            )
         months = []
         for month, subtotal in groups["month"].items():
             month_rows = [r for r in rows if r["month"] == month]
@@ -160,8 +169,9 @@ class ReportRedInvoiceRegister(models.AbstractModel):
                 """
                 SELECT m.id, m.invoice_date, date_trunc('month', m.invoice_date)::date,
                        m.name, p.name, b.name, b.cn_invoice_code, b.cn_invoice_number,
-                       m.cn_invoice_number, m.red_reason, m.red_form_number,
-                       m.red_form_state, m.state,
+                       COALESCE(m.red_invoice_number, m.cn_invoice_number),
+                       m.red_reason, m.red_form_number,
+                       m.red_form_state, m.red_form_datetime, m.state,
                        m.amount_untaxed_signed, m.amount_tax_signed, m.amount_total_signed
                   FROM account_move m
                   JOIN res_partner p ON p.id = m.commercial_partner_id
@@ -185,6 +195,7 @@ class ReportRedInvoiceRegister(models.AbstractModel):
             "reason",
             "form_number",
             "form_state",
+            "form_datetime",
             "state",
             "untaxed",
             "tax",

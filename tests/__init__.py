@@ -26,6 +26,7 @@ from . import test_red_import
 from . import test_red_scope
 from . import test_red_concurrency
 from . import test_red_equivalence
+from . import test_red_platform
 from . import test_reclassify_concurrency
 from . import test_home_company
 from . import test_group_order

@@ -1,8 +1,9 @@
 import base64
+from datetime import timedelta
 
 import psycopg2
 
-from odoo import SUPERUSER_ID, Command, api
+from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import SQL, mute_logger
@@ -87,20 +88,20 @@ class TestRedConcurrency(TransactionCase):
             for env in (env1, env2):
                 invoice = env["account.move"].browse(self.invoice_id)
                 self.assertEqual(invoice.red_remaining_amount, 1000.0)
-            self.create_red(env1, "CONCURRENT01")
+            self.create_red(env1, "CONCURRENT0000000001")
             env1.flush_all()
             cr1.commit()
             with (
                 mute_logger("odoo.sql_db"),
                 self.assertRaises(psycopg2.errors.SerializationFailure),
             ):
-                self.create_red(env2, "CONCURRENT02")
+                self.create_red(env2, "CONCURRENT0000000002")
                 env2.flush_all()
             cr2.rollback()
             env2.invalidate_all()
             # the retry, in a new transaction
             with self.assertRaisesRegex(ValidationError, "would reverse more"):
-                self.create_red(env2, "CONCURRENT02")
+                self.create_red(env2, "CONCURRENT0000000002")
             cr2.rollback()
         finally:
             cr1.close()
@@ -109,7 +110,8 @@ class TestRedConcurrency(TransactionCase):
             env = api.Environment(cr, SUPERUSER_ID, {})
             invoice = env["account.move"].browse(self.invoice_id)
             self.assertEqual(
-                invoice.reversal_move_ids.mapped("red_form_number"), ["CONCURRENT01"]
+                invoice.reversal_move_ids.mapped("red_form_number"),
+                ["CONCURRENT0000000001"],
             )
             self.assertEqual(invoice.red_remaining_amount, 0.0)
 
@@ -118,9 +120,11 @@ class TestRedConcurrency(TransactionCase):
         running: the import does not report it as a bad row of its own (its
         snapshot cannot see the other red invoice) but fails to serialise, so
         that Odoo retries it; the retry refuses the row with a clear message."""
+        # a form raised now (Beijing time, as the platform gives it)
+        raised = fields.Datetime.now() + timedelta(hours=8)
         content = (
-            "原发票号码,冲红原因,确认单状态,红字信息表编号/确认单编号\n"
-            "25440000000000990001,02,02,CONCURRENT03\n"
+            "原发票号码,冲红原因,确认单状态,红字信息表编号/确认单编号,填开日期\n"
+            f"25440000000000990001,02,02,CONCURRENT0000000003,{raised:%Y-%m-%d %H:%M}\n"
         ).encode()
         cr1, cr2 = self.registry.cursor(), self.registry.cursor()
         try:
@@ -133,7 +137,7 @@ class TestRedConcurrency(TransactionCase):
                 env2["account.move"].browse(self.invoice_id).red_remaining_amount,
                 1000.0,
             )
-            self.create_red(env1, "CONCURRENT01")
+            self.create_red(env1, "CONCURRENT0000000001")
             env1.flush_all()
             cr1.commit()
             with (
@@ -162,8 +166,12 @@ class TestRedFormUnique(RedInvoiceCase):
         write that bypasses the Python checks is refused too; a cancelled red
         invoice frees its number."""
         first, second = (self.create_invoice("digital_normal") for _n in range(2))
-        red = self.issue_red(first, red_form_number="DBUNIQUE0001")
-        other = self.issue_red(second, red_form_number="DBUNIQUE0002")
+        red = self.issue_red(
+            first, red_form_number="DBUNIQUE000000000001", red_form_state="04"
+        )
+        other = self.issue_red(
+            second, red_form_number="DBUNIQUE000000000002", red_form_state="04"
+        )
         self.env.flush_all()
         with (
             mute_logger("odoo.sql_db"),
@@ -180,14 +188,19 @@ class TestRedFormUnique(RedInvoiceCase):
         red.button_draft()
         red.button_cancel()
         other.button_draft()
-        other.red_form_number = "DBUNIQUE0001"
-        self.assertEqual(other.red_form_number, "DBUNIQUE0001")
+        other.red_form_number = "DBUNIQUE000000000001"
+        self.assertEqual(other.red_form_number, "DBUNIQUE000000000001")
 
     def test_used_form_found_whatever_the_record_rules(self):
         """A user who sees only the invoices she handles still cannot reuse a
         form number of a red invoice she does not see."""
         invoice = self.create_invoice("digital_normal")
-        self.issue_red(invoice, lines={0: (1.0, None)}, red_form_number="HIDDEN000001")
+        self.issue_red(
+            invoice,
+            lines={0: (1.0, None)},
+            red_form_number="HIDDEN00000000000001",
+            red_form_state="04",
+        )
         # a global rule: group rules add up, and invoicing users see every move
         self.env["ir.rule"].create(
             {
@@ -205,7 +218,12 @@ class TestRedFormUnique(RedInvoiceCase):
         self.assertFalse(
             self.env["account.move"]
             .with_user(clerk)
-            .search([("red_form_number", "=", "HIDDEN000001")])
+            .search([("red_form_number", "=", "HIDDEN00000000000001")])
         )
-        with self.assertRaisesRegex(UserError, "HIDDEN000001 is already used"):
-            self.issue_red(mine, user=clerk, red_form_number="HIDDEN000001")
+        with self.assertRaisesRegex(UserError, "HIDDEN00000000000001 is already used"):
+            self.issue_red(
+                mine,
+                user=clerk,
+                red_form_number="HIDDEN00000000000001",
+                red_form_state="04",
+            )

@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from .data.make_red_fixtures import BLUES, FORM_S1, HEADERS, ROWS
+from .data.make_red_fixtures import BLUES, FORM_S1, HEADERS, NOW, ROWS
 from .test_red_invoice_common import RedInvoiceCase
 
 DATA = os.path.join(os.path.dirname(__file__), "data")
@@ -23,6 +23,9 @@ def read(name):
 
 @tagged("post_install", "-at_install")
 class TestRedImport(RedInvoiceCase):
+    # the time of the fixture's pending confirmation form
+    freeze_time = NOW
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -130,6 +133,12 @@ class TestRedImport(RedInvoiceCase):
             (red.state, red.red_form_state, red.amount_untaxed),
             ("draft", "02", 800.0),
         )
+        # raised 2025-04-01 10:00 Beijing time, by the seller (02): 30 hours ago
+        self.assertEqual(str(red.red_form_datetime), "2025-04-01 02:00:00")
+        self.assertEqual(
+            (red.red_channel, red.red_initiator, red.red_form_hours_left),
+            ("platform", "seller", 42),
+        )
         red = self.red_of("D2")
         self.assertEqual((red.state, red.red_form_state), ("posted", "04"))
         # the valid row of two on one invoice
@@ -167,10 +176,14 @@ class TestRedImport(RedInvoiceCase):
         self.assert_skip_import(wizard)
 
     def test_form_number_already_used(self):
-        self.issue_red(self.blues["D3"], red_form_number="DCFUSED000000001")
+        self.issue_red(
+            self.blues["D3"],
+            red_form_number="DCFUSED0000000000001",
+            red_form_state="04",
+        )
         content = (
             "原发票号码,冲红原因,确认单编号,确认单状态\n"
-            "25440000000099000011,02,DCFUSED000000001,04\n"
+            "25440000000099000011,02,DCFUSED0000000000001,04\n"
         )
         wizard = self.wizard("used.csv", content.encode())
         wizard.action_test()
@@ -182,10 +195,7 @@ class TestRedImport(RedInvoiceCase):
         wizard.action_test()
         book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(wizard.error_file)))
         rows = list(book.active.iter_rows(values_only=True))
-        self.assertEqual(
-            list(rows[0][: len(ROWS[0][2])]),
-            HEADERS,
-        )
+        self.assertEqual(list(rows[0][: len(HEADERS)]), HEADERS)
         self.assertEqual(rows[0][-2:], ("原行号 Row", "错误 Error"))
         self.assertEqual([r[-2] for r in rows[1:]], sorted(BAD_ROWS))
         by_row = {r[-2]: r for r in rows[1:]}
@@ -218,12 +228,16 @@ class TestRedImport(RedInvoiceCase):
                 "99000001",
                 "2025-03-10",
                 "02 销货退回",
+                "税控",
+                None,
+                None,
                 None,
                 None,
                 "部分",
                 "-100",
                 "-13",
                 "2025-04-01",
+                None,
             ]
         )
         buffer = io.BytesIO()

@@ -204,10 +204,13 @@ class TestRedInvoice(RedInvoiceCase):
             invoice,
             lines={0: (4.0, None)},
             red_form_state="02",
-            red_form_number="DIGITAL0001",
+            red_form_number="DIGITAL0000000000001",
+            red_form_datetime=fields.Datetime.now(),
         )
         self.assertEqual(pending.state, "draft")
-        posted = self.issue_red(invoice, lines={0: (6.0, None), 1: (1.0, None)})
+        posted = self.issue_red(
+            invoice, lines={0: (6.0, None), 1: (1.0, None)}, red_form_state="01"
+        )
         self.assertEqual(posted.state, "posted")
         self.assertRemaining(invoice, 800.0, [(0.0, 0.0), (4.0, 800.0)])
         self.assertEqual(invoice.red_invoice_count, 2)
@@ -215,7 +218,7 @@ class TestRedInvoice(RedInvoiceCase):
         form = self.red_form(invoice)
         self.assertEqual([line["name"] for line in form.line_ids._records], ["B"])
         # A full red invoice takes only what remains.
-        full = self.issue_red(invoice)
+        full = self.issue_red(invoice, red_form_state="01")
         self.assertEqual(full.amount_untaxed, 800.0)
         self.assertRemaining(invoice, 0.0, [(0.0, 0.0), (0.0, 0.0)])
         with self.assertRaisesRegex(UserError, "Nothing is left to reverse"):
@@ -224,7 +227,7 @@ class TestRedInvoice(RedInvoiceCase):
         pending.button_cancel()
         self.assertRemaining(invoice, 400.0, [(4.0, 400.0), (0.0, 0.0)])
         # Resetting it to draft is checked again: nothing left for it.
-        self.issue_red(invoice, lines={0: (4.0, None)})
+        self.issue_red(invoice, lines={0: (4.0, None)}, red_form_state="01")
         with (
             self.assertRaisesRegex(ValidationError, "would reverse"),
             self.env.cr.savepoint(),
@@ -406,7 +409,9 @@ class TestRedInvoice(RedInvoiceCase):
             lines={0: (1.0, None)},
             red_form_state="03",
             red_form_number="44000000000000000003",
+            red_form_datetime=fields.Datetime.now(),
         )
+        self.assertEqual(red.red_initiator, "buyer")
         self.assertEqual(red.state, "draft")
         self.assertFalse(red.red_form_expired)
         with self.assertRaisesRegex(UserError, "only 01 and 04 allow issuing"):
@@ -419,11 +424,11 @@ class TestRedInvoice(RedInvoiceCase):
         self.assertEqual(red.state, "posted")
         self.assertEqual(
             red.red_remark,
-            f"被红冲蓝字数电发票号码:{invoice.cn_invoice_number} "
-            "红字发票信息确认单编号:44000000000000000003",
+            f"被红冲蓝字数电票号码：{invoice.cn_invoice_number}"
+            "\u3000红字发票信息确认单编号：44000000000000000003",
         )
-        # No confirmation needed: issued directly.
-        direct = self.issue_red(invoice, lines={1: (1.0, None)})
+        # No confirmation needed, as the platform says: issued directly.
+        direct = self.issue_red(invoice, lines={1: (1.0, None)}, red_form_state="01")
         self.assertEqual(direct.red_form_state, "01")
         self.assertEqual(direct.state, "posted")
 
@@ -449,7 +454,11 @@ class TestRedInvoice(RedInvoiceCase):
             ("special", "1234567890", "12345678", True),
             ("special", "123456789012", "12345678", False),
             ("normal", "123456789012", "12345678", True),
-            ("normal", "1234567890", "12345678", False),
+            ("normal", "1234567890", "12345678", True),
+            ("normal", "12345678901", "12345678", False),
+            ("e_special", "123456789013", "12345678", True),
+            ("e_special", "123456789011", "12345678", False),
+            ("vehicle", "123456789012", "12345678", True),
             ("normal", "123456789012", "1234567", False),
             ("normal", "12345678901A", "12345678", False),
             ("digital_normal", False, "12345678901234567890", True),

@@ -1,20 +1,26 @@
 import re
 from collections import defaultdict
 
+import pytz
+
 from odoo import fields, models
 from odoo.exceptions import AccessError
 
 from ..engine import red_invoice as red_rules
 from ..engine.red_invoice import (
+    CHANNEL_ALIASES,
     FORM_STATE_ALIASES,
+    INITIATOR_ALIASES,
     KIND_ALIASES,
     MODE_ALIASES,
     REASON_ALIASES,
+    RED_FORM_STATES,
 )
 from ..importer import specs
 from ..importer.cells import (
     normalise_key,
     parse_date,
+    parse_datetime,
     parse_number,
     parse_text,
     to_text,
@@ -68,15 +74,17 @@ class AccountMoveRedImport(models.TransientModel):
     def _import_prepare(self, header_map):
         return {
             "kinds": red_rules.alias_table(KIND_ALIASES, normalise_key),
+            "channels": red_rules.alias_table(CHANNEL_ALIASES, normalise_key),
             "reasons": red_rules.alias_table(REASON_ALIASES, normalise_key),
-            "form_states": red_rules.alias_table(FORM_STATE_ALIASES, normalise_key),
+            "form_states": self._import_form_state_table(),
+            "initiators": red_rules.alias_table(INITIATOR_ALIASES, normalise_key),
             "modes": red_rules.alias_table(MODE_ALIASES, normalise_key),
             "today": fields.Date.context_today(self),
         }
 
     def _import_parse_row(self, row, header_map, context):
         vals = row.vals
-        for key in ("blue_number", "blue_code", "form_number"):
+        for key in ("blue_number", "blue_code", "form_number", "red_number"):
             text = self._import_parse_cell(row, key, parse_text)
             vals[key] = re.sub(r"\s", "", text or "")
         if not vals["blue_number"] and not row.errors_of("blue_number"):
@@ -87,9 +95,14 @@ class AccountMoveRedImport(models.TransientModel):
         vals["reason"] = self._import_parse_code(row, "reason", context["reasons"], 4)
         if not vals["reason"] and not row.errors:
             row.error("reason", self.env._("The reason (01 to 04) is required."))
+        vals["channel"] = self._import_parse_choice(row, "channel", context["channels"])
         vals["form_state"] = self._import_parse_code(
-            row, "form_state", context["form_states"], 9
+            row, "form_state", context["form_states"], len(RED_FORM_STATES)
         )
+        vals["initiator"] = self._import_parse_choice(
+            row, "initiator", context["initiators"]
+        )
+        vals["form_datetime"] = self._import_parse_form_datetime(row)
         vals["blue_date"] = self._import_parse_cell(row, "blue_date", parse_date)
         vals["date"] = (
             self._import_parse_cell(row, "date", parse_date) or context["today"]
@@ -108,8 +121,11 @@ class AccountMoveRedImport(models.TransientModel):
             )
 
     def _import_row_keys(self, row):
-        number = row.vals.get("form_number")
-        return [("form_number", number)] if number else []
+        return [
+            (key, row.vals[key])
+            for key in ("form_number", "red_number")
+            if row.vals.get(key)
+        ]
 
     def _import_match(self, rows, context):
         """Find every row's invoice with one search, check the row as the single
@@ -122,6 +138,8 @@ class AccountMoveRedImport(models.TransientModel):
         for blue in blues:
             if blue.cn_invoice_number:
                 by_number[blue.cn_invoice_number].append(blue)
+            if blue.cn_invoice_digital_number:
+                by_number[blue.cn_invoice_digital_number].append(blue)
             by_name[blue.name] = blue
         used_forms = dict(
             self.env["account.move"]._get_used_red_forms(
@@ -129,13 +147,17 @@ class AccountMoveRedImport(models.TransientModel):
                 self.env.company,
             )
         )
+        used_numbers = self.env["account.move"]._get_used_red_numbers(
+            {r.vals["red_number"] for r in rows if r.vals["red_number"]},
+            self.env.company,
+        )
         reserved = defaultdict(list)  # blue id: [(row number, amount)]
         reserved_lines = defaultdict(float)  # blue line id: amount
         for row in rows:
             blue = self._import_match_blue(row, by_number, by_name)
             if not blue:
                 continue
-            self._import_check_red_row(row, blue, used_forms)
+            self._import_check_red_row(row, blue, used_forms, used_numbers)
             if row.errors:
                 continue
             self._import_allot(row, blue, reserved, reserved_lines)
@@ -213,6 +235,27 @@ class AccountMoveRedImport(models.TransientModel):
             row.error(column, self.env._("%(value)s is not understood.", value=raw))
         return value or False
 
+    def _import_form_state_table(self):
+        """Every state by its code, its platform label (作废(...) and all) and
+        its label in the user's language and in English and Chinese."""
+        table = red_rules.alias_table(FORM_STATE_ALIASES, normalise_key)
+        field = self.env["account.move"]._fields["red_form_state"]
+        installed = {code for code, _name in self.env["res.lang"].get_installed()}
+        for lang in {self.env.lang or "en_US"} | (installed & set(specs.LANGS)):
+            env = self.with_context(lang=lang).env
+            for code, label in field._description_selection(env):
+                table.setdefault(normalise_key(label), code)
+        return table
+
+    def _import_parse_form_datetime(self, row):
+        """The form's 填开日期 (platform time, Beijing) as UTC, naive, as Odoo
+        stores it."""
+        value = self._import_parse_cell(row, "form_datetime", parse_datetime)
+        if not value:
+            return False
+        local = pytz.timezone(red_rules.PLATFORM_TZ).localize(value)
+        return local.astimezone(pytz.utc).replace(tzinfo=None)
+
     def _import_parse_code(self, row, column, table, highest):
         """A code such as ``02``, ``2`` or ``02 销货退回``, or a name from ``table``."""
         raw = to_text(row.values.get(column))
@@ -228,8 +271,10 @@ class AccountMoveRedImport(models.TransientModel):
             [
                 ("company_id", "=", self.env.company.id),
                 "|",
+                "|",
                 ("cn_invoice_number", "in", numbers),
                 ("name", "in", numbers),
+                ("cn_invoice_digital_number", "in", numbers),
             ]
         )
 
@@ -273,7 +318,7 @@ class AccountMoveRedImport(models.TransientModel):
             return False
         return candidates[0]
 
-    def _import_check_red_row(self, row, blue, used_forms):
+    def _import_check_red_row(self, row, blue, used_forms, used_numbers):
         """The single entry's checks on one row (``account.move``'s service),
         each error on its column; the row's request is kept for the batch."""
         vals = row.vals
@@ -282,30 +327,58 @@ class AccountMoveRedImport(models.TransientModel):
             row.error("blue_number", error)
             return
         self._import_cross_check(row, blue)
-        is_digital = red_rules.is_digital(blue.cn_invoice_kind)
-        form_state = (
-            vals["form_state"] or red_rules.RED_FORM_STATE_NONE_NEEDED
-            if is_digital
-            else False
+        kind = blue.cn_invoice_kind
+        channel = vals["channel"] or red_rules.infer_channel(
+            kind, vals["form_number"], vals["form_state"]
+        )
+        is_platform = channel == red_rules.CHANNEL_PLATFORM
+        # the state is the platform's answer, never assumed (no silent 01)
+        form_state = vals["form_state"] if is_platform else False
+        initiator = (
+            vals["initiator"]
+            or red_rules.RED_FORM_STATE_INITIATORS.get(form_state)
+            or "seller"
+        )
+        problem = is_platform and red_rules.confirmation_problem(
+            form_state,
+            vals["form_number"],
+            vals["form_datetime"],
+            fields.Datetime.now(),
+        )
+        confirmation_column = (
+            "form_datetime"
+            if problem and problem.key in ("raised_at_missing", "lapsed")
+            else "form_number"
+            if problem and problem.key == "number_missing"
+            else "form_state"
         )
         for column, check in (
+            ("channel", lambda: blue._get_red_channel_error(kind, channel, blue)),
             (
                 "form_number",
                 lambda: blue._get_red_form_number_error(
-                    blue.cn_invoice_kind, vals["form_number"], blue
+                    kind, channel, vals["form_number"], blue
                 ),
             ),
             (
-                "form_state",
-                lambda: is_digital
+                confirmation_column,
+                lambda: problem
                 and blue._get_red_confirmation_error(
-                    form_state, vals["form_number"], False
+                    form_state, vals["form_number"], vals["form_datetime"]
                 ),
+            ),
+            (
+                "initiator",
+                lambda: is_platform
+                and blue._get_red_initiator_error(form_state, initiator),
             ),
             (
                 "mode",
                 lambda: vals["mode"] == red_rules.PARTIAL
-                and blue._get_red_partial_error(vals["reason"]),
+                and (
+                    (red_rules.one_red_only(kind) and blue._get_red_one_only_error())
+                    or blue._get_red_partial_error(vals["reason"])
+                ),
             ),
         ):
             error = check()
@@ -318,16 +391,29 @@ class AccountMoveRedImport(models.TransientModel):
                     vals["form_number"], used_forms[vals["form_number"]]
                 ),
             )
-        # no form datetime: a form of a file never lapses here
+        # the red invoice's number: once issued, unused
+        self._import_check_red_number(row, blue, channel, form_state, used_numbers)
         vals["request"] = {
             "move": blue.id,
             "reason": vals["reason"],
             "date": vals["date"],
+            "channel": channel,
             "form_number": vals["form_number"],
             "form_state": form_state,
-            "initiator": "seller",
+            "form_datetime": vals["form_datetime"] if is_platform else False,
+            "initiator": initiator,
+            "red_number": vals["red_number"],
             "lines": None,
         }
+
+    def _import_check_red_number(self, row, blue, channel, form_state, used_numbers):
+        number = row.vals["red_number"]
+        if not number:
+            return
+        request = {"channel": channel, "red_number": number, "form_state": form_state}
+        error = blue._get_red_request_number_error(request, used=used_numbers)
+        if error:
+            row.error("red_number", error)
 
     def _import_cross_check(self, row, blue):
         vals = row.vals

@@ -3,7 +3,12 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
 from ..engine import red_invoice as red_rules
-from ..engine.red_invoice import RED_FORM_STATES, RED_INITIATORS, RED_REASONS
+from ..engine.red_invoice import (
+    RED_CHANNELS,
+    RED_FORM_STATES,
+    RED_INITIATORS,
+    RED_REASONS,
+)
 
 
 class AccountMoveRedInvoice(models.TransientModel):
@@ -25,28 +30,51 @@ class AccountMoveRedInvoice(models.TransientModel):
         "Remaining Reversible Amount", related="move_id.red_remaining_amount"
     )
     red_reason = fields.Selection(RED_REASONS, string="Reason", required=True)
+    red_channel = fields.Selection(
+        RED_CHANNELS,
+        string="Channel",
+        compute="_compute_red_channel",
+        store=True,
+        precompute=True,
+        readonly=False,
+        help="On the e-invoice service platform with a confirmation form (Notice "
+        "2024 No. 11), or by tax control software, with an information form for a "
+        "special VAT invoice (Notice 2016 No. 47). A digital invoice is reversed "
+        "on the platform only.",
+    )
+    is_platform = fields.Boolean(compute="_compute_is_platform")
+    needs_info_form = fields.Boolean(compute="_compute_is_platform")
     red_form_number = fields.Char(
         "Form Number",
-        help="16-digit number of the red-letter information form (信息表编号) of a "
-        "special VAT invoice, or number of the confirmation form (确认单编号) of a "
-        "digital invoice.",
+        help="Number of the confirmation form (确认单编号, 20 characters) on the "
+        "platform, or 16-digit number of the red-letter information form "
+        "(信息表编号) of a special VAT invoice reversed by tax control software.",
     )
     red_form_state = fields.Selection(
         RED_FORM_STATES,
         string="Confirmation Form State",
-        compute="_compute_red_form_state",
-        store=True,
-        precompute=True,
-        readonly=False,
+        help="The state the platform gives the confirmation form: 01 only when the "
+        "platform says no confirmation is needed (the buyer has not used or booked "
+        "the invoice).",
     )
     red_form_datetime = fields.Datetime(
-        "Form Raised On", default=lambda self: fields.Datetime.now()
+        "Form Raised On",
+        help="When the confirmation form was raised (填开日期): a pending form lapses "
+        "72 hours later.",
     )
     red_initiator = fields.Selection(
         RED_INITIATORS,
         string="Form Raised By",
+        compute="_compute_red_initiator",
+        store=True,
+        precompute=True,
+        readonly=False,
         required=True,
-        default="seller",
+    )
+    red_invoice_number = fields.Char(
+        "Red Invoice Number",
+        help="The 20-digit number the platform gave the red invoice, if it is "
+        "already issued.",
     )
     buyer_deducted = fields.Boolean("Buyer Deducted Input VAT")
     date = fields.Date(
@@ -70,27 +98,49 @@ class AccountMoveRedInvoice(models.TransientModel):
     )
 
     @api.depends("move_id")
-    def _compute_red_form_state(self):
+    def _compute_red_channel(self):
         for wizard in self:
-            is_digital = red_rules.is_digital(wizard.cn_invoice_kind)
-            if is_digital and not wizard.red_form_state:
-                wizard.red_form_state = red_rules.RED_FORM_STATE_NONE_NEEDED
-            elif not is_digital:
-                wizard.red_form_state = False
+            if wizard.red_channel not in red_rules.red_channels(wizard.cn_invoice_kind):
+                wizard.red_channel = red_rules.default_channel(wizard.cn_invoice_kind)
 
-    @api.depends("red_reason")
+    @api.depends("red_channel", "cn_invoice_kind")
+    def _compute_is_platform(self):
+        for wizard in self:
+            wizard.is_platform = wizard.red_channel == red_rules.CHANNEL_PLATFORM
+            wizard.needs_info_form = (
+                wizard.red_channel == red_rules.CHANNEL_TAX_CONTROL
+                and wizard.cn_invoice_kind in red_rules.INFO_FORM_KINDS
+            )
+
+    @api.depends("red_form_state", "buyer_deducted")
+    def _compute_red_initiator(self):
+        for wizard in self:
+            expected = red_rules.RED_FORM_STATE_INITIATORS.get(wizard.red_form_state)
+            if expected:
+                wizard.red_initiator = expected
+            elif wizard.buyer_deducted:
+                wizard.red_initiator = "buyer"
+            elif not wizard.red_initiator:
+                wizard.red_initiator = "seller"
+
+    @api.depends("red_reason", "cn_invoice_kind")
     def _compute_reversal_mode(self):
         for wizard in self:
             if (
                 wizard.red_reason == red_rules.REASON_INVOICING_ERROR
+                or red_rules.one_red_only(wizard.cn_invoice_kind)
                 or not wizard.reversal_mode
             ):
                 wizard.reversal_mode = red_rules.FULL
 
-    @api.depends("red_reason", "company_id.red_partial_invoicing_error")
+    @api.depends(
+        "red_reason", "cn_invoice_kind", "company_id.red_partial_invoicing_error"
+    )
     def _compute_partial_allowed(self):
         for wizard in self:
-            wizard.partial_allowed = red_rules.partial_allowed(
+            wizard.partial_allowed = not red_rules.one_red_only(
+                wizard.cn_invoice_kind
+            ) and red_rules.partial_allowed(
                 wizard.red_reason, wizard.company_id.red_partial_invoicing_error
             )
 
@@ -101,11 +151,6 @@ class AccountMoveRedInvoice(models.TransientModel):
                 wizard.amount_to_reverse = wizard.remaining_amount
             else:
                 wizard.amount_to_reverse = sum(wizard.line_ids.mapped("amount"))
-
-    @api.onchange("buyer_deducted")
-    def _onchange_buyer_deducted(self):
-        if self.buyer_deducted:
-            self.red_initiator = "buyer"
 
     @api.model
     def default_get(self, fields_list):
@@ -167,9 +212,11 @@ class AccountMoveRedInvoice(models.TransientModel):
             "move": self.move_id,
             "reason": self.red_reason,
             "date": self.date,
+            "channel": self.red_channel,
+            "red_number": self.red_invoice_number if self.is_platform else False,
             "form_number": self.red_form_number,
-            "form_state": self.red_form_state,
-            "form_datetime": self.red_form_datetime,
+            "form_state": self.red_form_state if self.is_platform else False,
+            "form_datetime": self.red_form_datetime if self.is_platform else False,
             "initiator": self.red_initiator,
             "buyer_deducted": self.buyer_deducted,
             "lines": lines,

@@ -45,7 +45,11 @@ HEADERS = [
     "冲红金额",
     "冲红税额",
     "冲红日期",
+    "填开日期",
 ]
+# the tests run at this time (UTC): the pending form below, raised on
+# 2025-04-01 10:00 Beijing time, has hours left
+NOW = "2025-04-02 08:00:00"
 FORM_S1 = "4400000000000001"
 # (row number in the file, expected error column or None), then the row
 ROWS = [
@@ -110,12 +114,13 @@ ROWS = [
             "25440000000099000004",
             None,
             "04",
-            "DCF0000000000001",
+            "DCF00000000000000001",
             "02",
             "部分",
             "-800",
             "-104",
             "2025-04-01",
+            "2025-04-01 10:00",
         ],
     ),
     (
@@ -127,7 +132,7 @@ ROWS = [
             "25440000000099000005",
             None,
             "4",
-            "DCF0000000000002",
+            "DCF00000000000000002",
             "04 购销双方已确认",
             "全额",
             None,
@@ -240,7 +245,7 @@ ROWS = [
     ),
     (
         13,
-        "确认单状态",
+        "红字信息表编号/确认单编号",
         [
             "数电普票",
             None,
@@ -264,7 +269,7 @@ ROWS = [
             "25440000000099000011",
             None,
             "02",
-            "DCF0000000000003",
+            "DCF00000000000000003",
             "05",
             "全额",
             None,
@@ -313,7 +318,8 @@ def main():
     # run as a script: the writers of the customer fixtures sit next to this file
     from make_fixtures import write_csv, write_xlsx
 
-    rows = [HEADERS, *(cells for _n, _c, cells in ROWS)]
+    width = len(HEADERS)
+    rows = [HEADERS, *((cells + [None] * width)[:width] for _n, _c, cells in ROWS)]
     write_xlsx(os.path.join(HERE, "red_invoices.xlsx"), [("红字发票", rows)])
     write_csv(os.path.join(HERE, "red_invoices_gbk.csv"), rows, "gbk")
 

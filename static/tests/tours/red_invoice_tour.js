@@ -13,6 +13,11 @@ registry.category("web_tour.tours").add("partner_segment_red_invoice_tour", {
             run: "selectByLabel Sales Return",
         },
         {
+            content: "Enter the state the platform gives the form: none needed",
+            trigger: ".modal div[name='red_form_state'] select",
+            run: "selectByLabel 01 No Confirmation Needed",
+        },
+        {
             content: "Choose a partial reversal",
             trigger: ".modal div[name='reversal_mode'] input[data-value='partial']",
             run: "click",
@@ -39,7 +44,7 @@ registry.category("web_tour.tours").add("partner_segment_red_invoice_tour", {
         },
         {
             content: "The red invoice shows its remark",
-            trigger: ".o_form_view div[name='red_invoice_banner']:contains('被红冲蓝字数电发票号码:00000000000000000042')",
+            trigger: ".o_form_view div[name='red_invoice_banner']:contains('被红冲蓝字数电票号码：00000000000000000042')",
         },
         {
             content: "and its confirmation form state",
