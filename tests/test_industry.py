@@ -1,3 +1,5 @@
+import importlib.util
+import os
 from collections import Counter
 
 from odoo.tests import tagged
@@ -5,6 +7,20 @@ from odoo.tests import tagged
 from ..hooks import post_init_hook
 from ..importer.industry_codes import INDUSTRIES, industry_level
 from .common import SegmentCase
+
+MIGRATION = os.path.join(
+    os.path.dirname(os.path.dirname(__file__)),
+    "migrations",
+    "18.0.1.2.0",
+    "pre-migration.py",
+)
+
+
+def load_migration():
+    spec = importlib.util.spec_from_file_location("pre_migration", MIGRATION)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @tagged("post_install", "-at_install")
@@ -115,3 +131,25 @@ class TestIndustryTree(SegmentCase):
                 self.assertEqual(
                     industry.scale_rule_id, found or self.env["partner.scale.rule"]
                 )
+
+
+@tagged("post_install", "-at_install")
+class TestIndustryMigration(SegmentCase):
+    """An industry a user created with a code the addon now ships is adopted."""
+
+    def test_user_industry_takes_the_shipped_external_id(self):
+        industry = self.industry["G5930"]
+        data = self.env["ir.model.data"].search(
+            [("module", "=", "partner_segment"), ("name", "=", "industry_gbt_G5930")]
+        )
+        data.unlink()  # as a user would have created it
+        self.assertFalse(
+            self.env.ref("partner_segment.industry_gbt_G5930", raise_if_not_found=False)
+        )
+        load_migration().migrate(self.env.cr, "18.0.1.1.0")
+        self.env["ir.model.data"].invalidate_model()
+        self.env.registry.clear_cache()
+        self.assertEqual(self.env.ref("partner_segment.industry_gbt_G5930"), industry)
+        self.assertEqual(
+            self.env.ref("partner_segment.industry_gbt_C3911").code, "C3911"
+        )
