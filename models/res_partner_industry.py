@@ -58,7 +58,10 @@ class ResPartnerIndustry(models.Model):
     @api.model
     def _search_display_name(self, operator, value):
         if operator in ("ilike", "=ilike", "like", "=like") and value:
-            return ["|", ("code", "=ilike", value), ("name", operator, value)]
+            domain = ["|", ("code", "=ilike", value), ("name", operator, value)]
+            if isinstance(value, str) and value.isdigit():  # 3911 finds C3911
+                domain = ["|", ("code", "=ilike", f"_{value}"), *domain]
+            return domain
         return super()._search_display_name(operator, value)
 
     def _get_scale_rule(self):

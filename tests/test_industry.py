@@ -132,6 +132,16 @@ class TestIndustryTree(SegmentCase):
                     industry.scale_rule_id, found or self.env["partner.scale.rule"]
                 )
 
+    def test_segment_user_finds_a_class_by_its_bare_code(self):
+        industries = self.env["res.partner.industry"].with_user(self.segment_user)
+        self.assertEqual(
+            industries.name_search("3911")[0][0], self.industry["C3911"].id
+        )
+        self.assertEqual(industries.name_search("39")[0][0], self.industry["C39"].id)
+        self.assertEqual(
+            industries.name_search("计算机整机")[0][0], self.industry["C3911"].id
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestIndustryMigration(SegmentCase):
