@@ -18,7 +18,9 @@
         "security/ir.model.access.csv",
         "security/partner_segment_security.xml",
         "security/partner_segment_overview_security.xml",
-        "data/res_partner_industry_data.xml",
+        # GB/T 4754-2017, the whole tree: importer/gbt_4754_2017.csv says where
+        # it comes from
+        "data/res.partner.industry.csv",
         "data/partner_scale_rule_data.xml",
         "data/partner_region_data.xml",
         "data/ir_cron_data.xml",

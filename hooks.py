@@ -38,9 +38,11 @@ def _nace_pairs(env):
             yield nace, by_code[code]
 
 
-def _move_partners(env, source, target):
+def _move_partners(env, sources, target):
     partners = env["res.partner"].with_context(active_test=False)
-    partners.search([("industry_id", "=", source.id)]).write({"industry_id": target.id})
+    partners.search([("industry_id", "in", sources.ids)]).write(
+        {"industry_id": target.id}
+    )
 
 
 def post_init_hook(env):
@@ -68,5 +70,5 @@ def uninstall_hook(env):
         nace.active = True
         if gbt.id not in seen:
             seen.add(gbt.id)
-            for industry in gbt | gbt.child_ids:
-                _move_partners(env, industry, nace)
+            tree = gbt.search([("id", "child_of", gbt.id)])
+            _move_partners(env, tree, nace)

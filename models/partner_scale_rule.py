@@ -29,8 +29,9 @@ class PartnerScaleRule(models.Model):
         "rule_id",
         "industry_id",
         string="Industries",
-        help="GB/T 4754 sections or classes this rule applies to. Finer classes "
-        "without a rule of their own use their section's rule.",
+        help="GB/T 4754 industries this rule applies to, at any level. An industry "
+        "without a rule of its own uses the rule of the nearest level above it "
+        "that has one.",
     )
     use_employees = fields.Boolean("Use Employees")
     employees_large = fields.Integer("Large: Employees ≥")

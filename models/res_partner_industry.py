@@ -8,13 +8,19 @@ class ResPartnerIndustry(models.Model):
 
     code = fields.Char(
         index=True,
-        help="GB/T 4754-2017 code: a section letter (A–T) or a finer class such as F52.",
+        help="GB/T 4754-2017 code: a section letter (A–T), then the division, group "
+        "or class digits (C39, C391, C3911).",
     )
     parent_id = fields.Many2one(
-        "res.partner.industry", string="Section", index=True, ondelete="restrict"
+        "res.partner.industry",
+        string="Parent Industry",
+        index=True,
+        ondelete="restrict",
     )
     parent_path = fields.Char(index=True)
-    child_ids = fields.One2many("res.partner.industry", "parent_id", string="Classes")
+    child_ids = fields.One2many(
+        "res.partner.industry", "parent_id", string="Sub-industries"
+    )
     scale_rule_ids = fields.Many2many(
         "partner.scale.rule",
         "partner_scale_rule_industry_rel",
@@ -26,14 +32,18 @@ class ResPartnerIndustry(models.Model):
         "partner.scale.rule",
         compute="_compute_scale_rule_id",
         string="Scale Rule",
-        help="The enterprise-scale rule of this industry, or of its section.",
+        recursive=True,
+        help="The enterprise-scale rule of this industry, or of the nearest level "
+        "above it that has one (class, group, division, section).",
     )
 
     _sql_constraints = [
         ("code_uniq", "unique(code)", "An industry code must be unique."),
     ]
 
-    @api.depends("scale_rule_ids", "parent_id.scale_rule_ids")
+    @api.depends(
+        "scale_rule_ids.active", "scale_rule_ids.sequence", "parent_id.scale_rule_id"
+    )
     def _compute_scale_rule_id(self):
         for industry in self:
             industry.scale_rule_id = industry._get_scale_rule()
@@ -48,7 +58,10 @@ class ResPartnerIndustry(models.Model):
     @api.model
     def _search_display_name(self, operator, value):
         if operator in ("ilike", "=ilike", "like", "=like") and value:
-            return ["|", ("code", "=ilike", value), ("name", operator, value)]
+            domain = ["|", ("code", "=ilike", value), ("name", operator, value)]
+            if isinstance(value, str) and value.isdigit():  # 3911 finds C3911
+                domain = ["|", ("code", "=ilike", f"_{value}"), *domain]
+            return domain
         return super()._search_display_name(operator, value)
 
     def _get_scale_rule(self):

@@ -27,24 +27,29 @@ class TestClassificationImport(ImportCase):
 
     def test_industry_in_any_form(self):
         cases = {
-            "39": "C",
-            "391": "C",
-            "3911": "C",
-            "C3911": "C",
-            "c 3911": "C",
+            "39": "C39",
+            "391": "C391",
+            "3911": "C3911",
+            "C3911": "C3911",
+            "c 3911": "C3911",
             "C": "C",
             "G": "G",
             "53": "G53",
-            "5910": "G591",
+            "5910": "G5910",
             "591": "G591",
-            "5930": "G59",  # 低温仓储: nearest shipped level, 仓储业's division
-            "G5930": "G59",
+            "5930": "G5930",
+            "G5930": "G5930",
             "704": "K704",
-            "7040": "K704",
+            "7040": "K7040",
             "K7010": "K7010",
-            "计算机、通信和其他电子设备制造业": "C",
-            "C39 计算机、通信和其他电子设备制造业": "C",
-            "房地产业": "K",
+            "3918": "C391",  # not in the standard: the nearest level that is
+            "制造业": "C",
+            "计算机、通信和其他电子设备制造业": "C39",
+            "C39 计算机、通信和其他电子设备制造业": "C39",
+            "计算机制造": "C391",
+            "计算机整机制造": "C3911",
+            "低温仓储": "G5930",
+            "房地产业": "K70",  # section K and its only division 70 alike
             "社会工作": "Q85",
             "卫生": "Q84",
             "铁路运输业": "G53",
@@ -58,7 +63,9 @@ class TestClassificationImport(ImportCase):
             with self.subTest(raw=raw):
                 self.assertEqual(self.partner(f"IC{n}").industry_id.code, code)
         errors = self.errors(wizard)
-        self.assertEqual([row for row, _column, _message in errors], [24, 25])
+        self.assertEqual(
+            [row for row, _column, _message in errors], [len(cases) + 2, len(cases) + 3]
+        )
         self.assertIn("D3911", errors[0][2])
         self.assertFalse(self.partner("ICX1"))
 

@@ -1,7 +1,15 @@
+from collections import Counter
+
 from odoo.tests import BaseCase, tagged
 
 from ..engine.scale import LARGE, MEDIUM, MICRO, SMALL, Bounds, classify_scale
-from ..importer.industry_codes import DIVISIONS, SECTIONS, industry_code_candidates
+from ..importer.industry_codes import (
+    DIVISIONS,
+    INDUSTRIES,
+    SECTIONS,
+    industry_code_candidates,
+    industry_level,
+)
 
 INDUSTRY = {"employees": Bounds(1000, 300, 20), "revenue": Bounds(4e8, 2e7, 3e6)}
 
@@ -68,20 +76,44 @@ class TestScaleEngine(BaseCase):
 class TestIndustryCodes(BaseCase):
     """GB/T 4754-2017 codes in the forms users' files carry, without the ORM."""
 
-    def test_divisions_of_the_standard(self):
+    def test_the_whole_standard(self):
+        levels = Counter(industry_level(code) for code in INDUSTRIES)
+        # the standard's foreword counts 1,380 classes; its table lists 1,381
+        self.assertEqual(levels, {1: 20, 2: 97, 3: 473, 4: 1381})
         self.assertEqual(len(DIVISIONS), 97)
         self.assertEqual({s for s, _name in DIVISIONS.values()}, set(SECTIONS))
         self.assertEqual(DIVISIONS["39"], ("C", "计算机、通信和其他电子设备制造业"))
         self.assertEqual(DIVISIONS["85"], ("Q", "社会工作"))
         self.assertEqual(DIVISIONS["53"], ("G", "铁路运输业"))
+        self.assertEqual(INDUSTRIES["C391"], ("C39", "计算机制造"))
+        self.assertEqual(INDUSTRIES["C3911"], ("C391", "计算机整机制造"))
+        self.assertEqual(INDUSTRIES["C3741"], ("C374", "飞机制造"))
+        self.assertEqual(INDUSTRIES["T9700"], ("T970", "国际组织"))
+        for code, (parent, _name) in INDUSTRIES.items():
+            if parent:
+                self.assertEqual(industry_level(parent), industry_level(code) - 1)
+                self.assertIn(parent, INDUSTRIES)
 
     def test_candidates_finest_first(self):
         expected = ["C3911", "C391", "C39", "C"]
-        for raw in ("3911", "C3911", "c3911", " C 3911 "):
+        for raw in ("3911", "C3911", "c3911", " C 3911 ", "计算机整机制造"):
             self.assertEqual(industry_code_candidates(raw), expected, raw)
         self.assertEqual(industry_code_candidates("39"), ["C39", "C"])
         self.assertEqual(industry_code_candidates("G"), ["G"])
+        self.assertEqual(industry_code_candidates("制造业"), ["C"])
         self.assertEqual(industry_code_candidates("装卸搬运和仓储业"), ["G59", "G"])
+        self.assertEqual(industry_code_candidates("计算机制造"), ["C391", "C39", "C"])
+        # a group and its single class share their name: the class
+        self.assertEqual(
+            industry_code_candidates("低温仓储"), ["G5930", "G593", "G59", "G"]
+        )
+        # full- or half-width brackets alike
+        for raw in ("三维（3D)打印技术推广服务", "三维(3D)打印技术推广服务"):
+            self.assertEqual(industry_code_candidates(raw)[0], "M7517", raw)
+        # a well-formed code the standard does not list: the levels it does
+        self.assertEqual(
+            industry_code_candidates("3918"), ["C3918", "C391", "C39", "C"]
+        )
         self.assertEqual(industry_code_candidates("D3911"), [])
         self.assertEqual(industry_code_candidates("98"), [])
         self.assertEqual(industry_code_candidates("制造"), [])

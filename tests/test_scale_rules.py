@@ -74,11 +74,11 @@ class TestScaleRules(SegmentCase):
         self.assertEqual(partner.scale_class, "medium")
 
     def test_class_of_a_finer_industry_uses_its_section_rule(self):
-        child = self.env["res.partner.industry"].create(
-            {"name": "Apparel", "code": "C18", "parent_id": self.industry["C"].id}
-        )
+        # 1811 运动机织服装制造, under 181, 18 and C: 工业 is on the section
         partner = self.company(
-            industry_id=child.id, employee_count=400, annual_revenue=5e7
+            industry_id=self.industry["C1811"].id,
+            employee_count=400,
+            annual_revenue=5e7,
         )
         self.assertEqual(partner.scale_class, "medium")
 
@@ -160,17 +160,9 @@ class TestScaleScope(SegmentCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        Industry = cls.env["res.partner.industry"]
-        # groups and classes the addon does not ship, as a user would add them
-        cls.g593 = Industry.create(
-            {"name": "低温仓储", "code": "G593", "parent_id": cls.industry["G59"].id}
-        )
-        cls.g5930 = Industry.create(
-            {"name": "低温仓储", "code": "G5930", "parent_id": cls.g593.id}
-        )
-        cls.g5910 = Industry.create(
-            {"name": "装卸搬运", "code": "G5910", "parent_id": cls.industry["G591"].id}
-        )
+        cls.g593 = cls.industry["G593"]  # 低温仓储, group and its single class
+        cls.g5930 = cls.industry["G5930"]
+        cls.g5910 = cls.industry["G5910"]  # 装卸搬运, under 591
         cls.rule = {
             name: cls.env.ref(f"partner_segment.scale_rule_{name}")
             for name in ("transport", "warehousing", "other", "realestate_dev")

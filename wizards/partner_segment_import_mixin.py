@@ -1,5 +1,6 @@
 import base64
 import logging
+from collections import defaultdict
 
 import psycopg2
 
@@ -792,8 +793,9 @@ class PartnerSegmentImportMixin(models.AbstractModel):
 
     @api.model
     def _import_industry_lookup(self):
-        """{normalised name, code, alias or "code name": industry id}."""
-        industries = self.env["res.partner.industry"].search([])
+        """{normalised name, code, alias or "code name": industry id}.  A name
+        shared by a group and its single class (低温仓储) names the class."""
+        industries = self.env["res.partner.industry"].search([], order="code desc")
         table = self._import_translated_names(industries)
         by_code = {i.code: i.id for i in industries if i.code}
         for name, code in specs.INDUSTRY_ALIASES.items():
@@ -801,22 +803,22 @@ class PartnerSegmentImportMixin(models.AbstractModel):
                 table.setdefault(normalise_key(name), by_code[code])
         for code, industry_id in by_code.items():
             table[normalise_key(code)] = industry_id
+        names = defaultdict(list)  # the whole tree: no scan of the table per industry
+        for name, record_id in table.items():
+            names[record_id].append(name)
         for industry in industries:  # "C 制造业" as a display name
             if industry.code:
-                for name, record_id in list(table.items()):
-                    if record_id == industry.id and name != normalise_key(
-                        industry.code
-                    ):
-                        table.setdefault(
-                            normalise_key(industry.code) + name, industry.id
-                        )
+                code = normalise_key(industry.code)
+                for name in names[industry.id]:
+                    if name != code:
+                        table.setdefault(code + name, industry.id)
         return table
 
     @api.model
     def _import_industry_from_code(self, raw, table):
         """The nearest industry the database has for a GB/T 4754-2017 code at
-        any level, with or without its section letter, or a division name:
-        ``3911`` (not shipped) takes ``C``, ``5930`` takes ``G59``."""
+        any level, with or without its section letter, or the name of any
+        level: ``3911`` takes ``C3911``, or ``C391`` where a user deleted it."""
         for code in industry_code_candidates(raw):
             industry_id = table.get(normalise_key(code))
             if industry_id:
