@@ -141,6 +141,8 @@ class TestDimensionRegistry(BaseCase):
                 "lifecycle",
                 "scale_class",
                 "region_id",
+                # shown where the company's region grouping includes it
+                "economic_region_id",
                 "industry",
             ],
         )
