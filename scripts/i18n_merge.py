@@ -1,9 +1,20 @@
 """Merge partner_segment.pot into zh_CN.po, keeping existing translations."""
 
 import os
+import re
 import sys
 
 import polib
+
+# Terms written in Chinese in the source (the GB/T 4754-2017 names, for which no
+# faithful English exists): zh_CN shows them as they are.  A term with English
+# words (two letters or more in a row) still needs its translation.
+CHINESE_SOURCE = re.compile(r"[\u4e00-\u9fff]")
+ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def needs_translation(msgid):
+    return not (CHINESE_SOURCE.search(msgid) and not ENGLISH_WORD.search(msgid))
 
 
 def main(folder):
@@ -17,7 +28,7 @@ def main(folder):
     missing = []
     for entry in pot:
         entry.msgstr = known.get(entry.msgid, "")
-        if not entry.msgstr:
+        if not entry.msgstr and needs_translation(entry.msgid):
             missing.append(entry.msgid)
         po.append(entry)
     po.save(po_path)
