@@ -1,4 +1,5 @@
 import os
+import re
 
 import polib
 
@@ -8,6 +9,14 @@ from odoo.tools.translate import code_translations
 from .common import SegmentCase
 
 I18N = os.path.join(os.path.dirname(os.path.dirname(__file__)), "i18n")
+# terms written in Chinese in the source (the GB/T 4754 names) need no zh_CN
+# translation; a term with English words (two letters or more in a row) does
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def needs_translation(msgid):
+    return not (CHINESE.search(msgid) and not ENGLISH_WORD.search(msgid))
 
 
 @tagged("post_install", "-at_install")
@@ -18,7 +27,11 @@ class TestTranslations(SegmentCase):
         translated = {
             e.msgid for e in po if e.msgstr and not e.obsolete and not e.fuzzy
         }
-        missing = [e.msgid for e in pot if e.msgid not in translated]
+        missing = [
+            e.msgid
+            for e in pot
+            if e.msgid not in translated and needs_translation(e.msgid)
+        ]
         self.assertFalse(missing, f"untranslated in zh_CN.po: {missing[:20]}")
         self.assertGreater(len(pot), 100)
 
