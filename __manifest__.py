@@ -56,6 +56,7 @@
         "web.assets_tests": [
             "partner_segment/static/tests/tours/red_invoice_tour.js",
             "partner_segment/static/tests/tours/partner_segment_import_tour.js",
+            "partner_segment/static/tests/tours/partner_segment_import_mapping_tour.js",
         ],
     },
     "post_init_hook": "post_init_hook",
