@@ -35,6 +35,7 @@
         "views/account_move_views.xml",
         "views/partner_segment_analysis_views.xml",
         "views/partner_segment_import_job_views.xml",
+        "views/partner_segment_import_mapping_views.xml",
         "views/partner_segment_reclassify_job_views.xml",
         "wizards/account_move_red_invoice_views.xml",
         "wizards/partner_segment_report_views.xml",

@@ -62,6 +62,7 @@ class HeaderMap:
     duplicates: list = field(default_factory=list)
     chosen: set = field(default_factory=set)
     refused: dict = field(default_factory=dict)  # {position: reason}
+    shadowed: dict = field(default_factory=dict)  # {position: key of a duplicate}
 
     def missing(self, columns):
         """The required columns absent from the header row."""
@@ -116,6 +117,7 @@ def map_headers(headers, columns, mapping=None):
             result.unknown.append(text)
         elif column.key in result.index:
             result.duplicates.append(column.key)
+            result.shadowed[position] = column.key
         else:
             result.index[column.key] = position
             if column.amount:

@@ -191,6 +191,15 @@ class TestImportMappingStep(MappingCase):
         )
         self.assertEqual(self.line(wizard, "往来单位电邮").sample_1, "map@example.cn")
         self.assertEqual(wizard.unknown_columns, "往来单位电邮, 对接人手机")
+        # two columns read as one: the second says why it is not imported
+        self.choose(wizard, {"往来单位电邮": "email", "对接人手机": "email"})
+        wizard.action_test()
+        self.assertEqual(self.line(wizard, "往来单位电邮").column_key, "email")
+        self.assertFalse(self.line(wizard, "对接人手机").column_key)
+        self.assertEqual(
+            self.line(wizard, "对接人手机").note,
+            "Not imported: an earlier column is read as Email.",
+        )
 
     def test_a_changed_mapping_is_imported_and_remembered(self):
         wizard = self.wizard("m.csv", self.unknown_file())

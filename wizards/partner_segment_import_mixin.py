@@ -461,7 +461,12 @@ class PartnerSegmentImportMixin(models.AbstractModel):
                 continue
             key = keys.get(position)
             note = refused.get(position, "")
-            if not note and position in header_map.chosen:
+            if position in header_map.shadowed:
+                note = self.env._(
+                    "Not imported: an earlier column is read as %(column)s.",
+                    column=choices.get(header_map.shadowed[position], ""),
+                )
+            elif not note and position in header_map.chosen:
                 note = self.env._("Mapped by hand")
             lines.append(
                 {
