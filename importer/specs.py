@@ -320,7 +320,17 @@ CUSTOMER_COLUMNS = (
     Column("comment", ()),
 )
 # columns copied as text, and numbers (employees whole, amounts in CNY)
-TEXT_FIELDS = ("ref", "city", "street", "zip", "phone", "mobile", "email", "website")
+TEXT_FIELDS = (
+    "ref",
+    "city",
+    "street",
+    "zip",
+    "phone",
+    "mobile",
+    "email",
+    "website",
+    "comment",
+)
 NUMBER_FIELDS = ("employee_count", "annual_revenue", "total_assets", "credit_limit")
 # the columns of the contact person a row creates under its company, by the
 # contact's field they write
@@ -337,6 +347,8 @@ BANK_COLUMNS = {
     "bank_acc": "acc_number",
     "bank_holder": "acc_holder_name",
 }
+# the columns that write other records than the row's company
+RELATED_COLUMNS = frozenset(("category_id", *CONTACT_COLUMNS, *BANK_COLUMNS))
 # values that separate several tags in one cell
 TAG_SEPARATORS = r"[,，、;；/|]"
 # the keys a customer is matched by, in order

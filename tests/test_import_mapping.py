@@ -293,6 +293,17 @@ class TestImportMappingStep(MappingCase):
         self.assertEqual(self.partner("MAP4").phone, "020-1")
         self.assertFalse(self.Mapping.search([("header", "=", "电话")]))
 
+    def test_remarks_are_imported_only_when_mapped(self):
+        content = csv_bytes(
+            ["客户名称", "客户编码", "备注"], ["备注公司", "MAP5", "月结30天"]
+        )
+        wizard = self.wizard("m.csv", content)
+        wizard.action_test()
+        self.assertEqual(wizard.unknown_columns, "备注")
+        self.choose(wizard, {"备注": "comment"})
+        wizard.action_import()
+        self.assertIn("月结30天", self.partner("MAP5").comment)
+
     def test_a_file_without_a_name_column_asks_for_it(self):
         content = csv_bytes(["往来户", "电话"], ["无名列公司", "020-2"])
         wizard = self.wizard("m.csv", content)
@@ -303,6 +314,15 @@ class TestImportMappingStep(MappingCase):
         self.choose(wizard, {"往来户": "name"})
         wizard.action_import()
         self.assertEqual((wizard.state, wizard.created_count), ("done", 1))
+        # a file for the background asks for its name column first, too
+        self.env.company.segment_import_background_rows = 1
+        rows = [["往来户二", "电话"], ["后台无名一", "1"], ["后台无名二", "2"]]
+        big = self.wizard("b.csv", csv_bytes(*rows))
+        self.assertEqual(big.action_test()["res_model"], "partner.segment.import")
+        self.assertEqual(big.state, "mapping")
+        self.choose(big, {"往来户二": "name"})
+        action = big.action_import()
+        self.assertEqual(action["res_model"], "partner.segment.import.job")
         self.assertEqual(
             self.Partner.search([("name", "=", "无名列公司")]).phone, "020-2"
         )

@@ -103,8 +103,10 @@ class PartnerSegmentImport(models.TransientModel):
         self._import_parse_state(row, country, context)
         for key in ("industry_id", *specs.customer_dimension_keys()):
             self._import_parse_lookup(row, key, context)
-        self._import_parse_user(row, context)
-        self._import_parse_related(row)
+        if "user_id" in row.values:
+            self._import_parse_user(row, context)
+        if row.values.keys() & specs.RELATED_COLUMNS:
+            self._import_parse_related(row)
 
     def _import_column_label(self, key):
         labels = {

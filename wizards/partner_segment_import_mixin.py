@@ -207,6 +207,10 @@ class PartnerSegmentImportMixin(models.AbstractModel):
             return None
         table = self._import_open()
         try:
+            if self._import_mapping_step and self._import_map_headers(table).missing(
+                self._import_columns()
+            ):
+                return None  # the run stops at the mapping step, in this request
             total = sum(1 for _row in table.rows)
         except ImportFileError as error:
             raise UserError(self._import_file_error_message(error)) from None
