@@ -485,3 +485,20 @@ class TestImportRelatedRecords(MappingCase):
                 )
             ],
         )
+
+
+@tagged("post_install", "-at_install")
+class TestImportWithoutMappingStep(ImportCase):
+    def test_the_red_invoice_import_has_no_mapping_step(self):
+        """An invoicing user (no Customer Segments rights) resets the
+        red-invoice import: it has no mapping step, and no mapping lines."""
+        accountant = new_test_user(
+            self.env,
+            login="red_only_accountant",
+            groups="base.group_user,account.group_account_invoice",
+        )
+        wizard = self.env["account.move.red.import"].with_user(accountant).create({})
+        self.assertFalse(type(wizard)._import_mapping_step)
+        wizard.action_reset()
+        self.assertEqual(wizard.state, "upload")
+        self.assertEqual(wizard._import_job_options()["column_mapping"], {})

@@ -130,7 +130,8 @@ class PartnerSegmentImportMixin(models.AbstractModel):
     def action_reset(self):
         self.ensure_one()
         self.error_ids.unlink()
-        self.column_ids.unlink()
+        if self._import_mapping_step:
+            self.column_ids.unlink()
         self.write(
             {
                 "state": "upload",
