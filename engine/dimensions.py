@@ -166,7 +166,18 @@ REGION = register(
         grouping="geographic",
         overview_sequence=80,
         report_sequence=30,
-        import_headers=("地区", "所属地区", "region"),
+        # 客户区域 (CRM exports), 销售区域/业务区域 (订货、外勤 systems), 区域:
+        # see importer/specs.py for the sources of the customer vocabulary
+        import_headers=(
+            "地区",
+            "所属地区",
+            "region",
+            "客户区域",
+            "区域",
+            "所属区域",
+            "销售区域",
+            "业务区域",
+        ),
         import_sequence=50,
         template_header="地区 (Region)",
         template_choices=(

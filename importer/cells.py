@@ -23,7 +23,9 @@ _SPACES = re.compile(r"\s+")
 _NUMBER_NOISE = re.compile(r"[\s'_¥￥元]")
 # commas only as thousands separators: 1,234,567.89
 _THOUSANDS = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d*)?")
-_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_DATE_TEXT = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$"
+)
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _DATE_TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 _TIME_OF_DAY = re.compile(r"[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$")
@@ -204,6 +206,26 @@ def _from_serial(number, datemode):
         raise CellError("not_a_date", value=to_text(number))
     epoch = datetime.datetime(1904, 1, 1) if datemode else EXCEL_EPOCH
     return (epoch + datetime.timedelta(days=float(number))).date()
+
+
+# what users write for yes and no (是/否 and their cousins)
+TRUE_TEXTS = frozenset(("是", "1", "y", "yes", "true", "t", "√", "✓", "对", "有"))
+FALSE_TEXTS = frozenset(("否", "0", "n", "no", "false", "f", "×", "✗", "无"))
+
+
+def parse_bool(value):
+    """True or False from ``是``/``否``, ``Y``/``N``, ``1``/``0``, ``√``/``×``…;
+    blank cells give None, anything else raises ``not_a_boolean``."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    text = normalise_key(value)
+    if text in TRUE_TEXTS:
+        return True
+    if text in FALSE_TEXTS:
+        return False
+    raise CellError("not_a_boolean", value=to_text(value))
 
 
 def normalise_key(value):

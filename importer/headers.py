@@ -9,7 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .cells import TEN_THOUSAND
+from .cells import TEN_THOUSAND, is_blank
 
 _REQUIRED_MARK = re.compile(r"^[*＊]+|[*＊]+$")
 _BRACKETS = re.compile(r"[(\[（【][^)\]）】]*[)\]）】]")
@@ -51,13 +51,18 @@ class HeaderMap:
 
     ``index`` {key: position}, ``scale`` {key: 1 or 10000} for amounts,
     ``unknown`` the header texts no column claims, ``duplicates`` the keys
-    found twice (the first one is used).
+    found twice (the first one is used), ``chosen`` the positions whose
+    column a mapping (the user's, or the one remembered) decided rather than
+    the aliases.
     """
 
     index: dict = field(default_factory=dict)
     scale: dict = field(default_factory=dict)
     unknown: list = field(default_factory=list)
     duplicates: list = field(default_factory=list)
+    chosen: set = field(default_factory=set)
+    refused: dict = field(default_factory=dict)  # {position: reason}
+    shadowed: dict = field(default_factory=dict)  # {position: key of a duplicate}
 
     def missing(self, columns):
         """The required columns absent from the header row."""
@@ -81,20 +86,38 @@ def alias_table(columns):
     return table
 
 
-def map_headers(headers, columns):
-    """The :class:`HeaderMap` of a header row (a list of cell values)."""
+def header_key(header):
+    """The text a mapping remembers a header by: ``客户名称*`` and ``客户名称`` alike."""
+    return normalise_header(header)[0] if header is not None else ""
+
+
+def map_headers(headers, columns, mapping=None):
+    """The :class:`HeaderMap` of a header row (a list of cell values).
+
+    :param mapping: {:func:`header_key`: column key, or "" for a column not
+        imported} chosen by the user; it wins over the aliases.  A key that
+        names no column is ignored (the aliases decide).
+    """
     table = alias_table(columns)
+    by_key = {c.key: c for c in columns}
+    mapping = mapping or {}
     result = HeaderMap()
     for position, header in enumerate(headers):
         text = str(header).strip() if header is not None else ""
         if not text:
             continue
         normalised, scale = normalise_header(text)
-        column = table.get(normalised) or _bracketed_column(text, table)
+        chosen = mapping.get(normalised)
+        if chosen == "" or chosen in by_key:
+            column = by_key.get(chosen)
+            result.chosen.add(position)
+        else:
+            column = table.get(normalised) or _bracketed_column(text, table)
         if not column:
             result.unknown.append(text)
         elif column.key in result.index:
             result.duplicates.append(column.key)
+            result.shadowed[position] = column.key
         else:
             result.index[column.key] = position
             if column.amount:
@@ -111,9 +134,40 @@ def _bracketed_column(text, table):
     return None
 
 
-def header_detector(columns):
-    """A predicate telling whether a row is the header row: it names every required column."""
+def _column_of(cell, table, by_key, mapping):
+    normalised = normalise_header(cell)[0]
+    chosen = mapping.get(normalised)
+    if chosen == "" or chosen in by_key:
+        return by_key.get(chosen)
+    return table.get(normalised) or _bracketed_column(str(cell), table)
+
+
+def header_candidate(columns, mapping=None):
+    """A predicate for a header row that misses a required column: text cells
+    only (two at least), one of them a known column.  A mapping step then
+    asks for the missing columns."""
     table = alias_table(columns)
+    by_key = {c.key: c for c in columns}
+    mapping = mapping or {}
+
+    def is_candidate(cells):
+        filled = [c for c in cells if not is_blank(c)]
+        return (
+            len(filled) >= 2
+            and all(isinstance(c, str) for c in filled)
+            and any(_column_of(c, table, by_key, mapping) for c in filled)
+        )
+
+    return is_candidate
+
+
+def header_detector(columns, mapping=None):
+    """A predicate telling whether a row is the header row: it names every
+    required column, by an alias or by the user's ``mapping`` (as
+    :func:`map_headers` takes it)."""
+    table = alias_table(columns)
+    by_key = {c.key: c for c in columns}
+    mapping = mapping or {}
     required = {c.key for c in columns if c.required}
 
     def is_header(cells):
@@ -121,9 +175,7 @@ def header_detector(columns):
         for cell in cells:
             if cell is None or not str(cell).strip():
                 continue
-            column = table.get(normalise_header(cell)[0]) or _bracketed_column(
-                str(cell), table
-            )
+            column = _column_of(cell, table, by_key, mapping)
             if column:
                 found.add(column.key)
         return bool(found) and required <= found

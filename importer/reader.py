@@ -115,13 +115,23 @@ def file_format(filename, content):
     return kind
 
 
-def open_table(content, filename, is_header, header_search_rows=HEADER_SEARCH_ROWS):
+def open_table(
+    content,
+    filename,
+    is_header,
+    header_search_rows=HEADER_SEARCH_ROWS,
+    fallback_header=None,
+):
     """The :class:`Table` of the first sheet with a header row.
 
     :param content: the file's bytes
     :param filename: its name (the extension picks the format when the content
         does not tell)
     :param is_header: predicate on a row's cells: is this the header row?
+    :param fallback_header: predicate on a row's cells: when no row is a
+        header row, the first row it accepts is taken as the header row (for
+        a mapping step to name the missing columns) instead of refusing the
+        file
     """
     if not content or not content.strip():
         raise ImportFileError("empty", filename=filename)
@@ -133,14 +143,17 @@ def open_table(content, filename, is_header, header_search_rows=HEADER_SEARCH_RO
     sheets = {"xlsx": _xlsx_sheets, "xls": _xls_sheets, "csv": _csv_sheets}[kind]
     seen_data = False
     skipped = []
+    candidate = None  # (sheet index, row number) of the fallback header row
     source = sheets(content, filename)
-    for sheet_name, rows, datemode in source:
+    for sheet_index, (sheet_name, rows, datemode) in enumerate(source):
         for number, cells in rows:
             if number > header_search_rows:
                 break
             if all(is_blank(c) for c in cells):
                 continue
             seen_data = True
+            if candidate is None and fallback_header and fallback_header(cells):
+                candidate = (sheet_index, number)
             if is_header(cells):
                 return Table(
                     sheet=sheet_name,
@@ -156,7 +169,31 @@ def open_table(content, filename, is_header, header_search_rows=HEADER_SEARCH_RO
     source.close()
     if not seen_data:
         raise ImportFileError("empty", filename=filename)
+    if candidate is not None:
+        return _table_at(content, filename, kind, sheets, *candidate)
     raise ImportFileError("no_header", filename=filename, rows=header_search_rows)
+
+
+def _table_at(content, filename, kind, sheets, sheet_index, header_row):
+    """The :class:`Table` whose header is row ``header_row`` of the
+    ``sheet_index``-th sheet (the file is read again up to there)."""
+    source = sheets(content, filename)
+    for index, (sheet_name, rows, datemode) in enumerate(source):
+        if index != sheet_index:
+            continue
+        for number, cells in rows:
+            if number == header_row:
+                return Table(
+                    sheet=sheet_name,
+                    header_row=number,
+                    headers=list(cells),
+                    rows=rows,
+                    file_format=kind,
+                    datemode=datemode,
+                    source=source,
+                )
+    source.close()
+    raise ImportFileError("no_header", filename=filename, rows=header_row)
 
 
 # ---------------------------------------------------------------- formats

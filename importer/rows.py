@@ -18,15 +18,18 @@ class ImportRow:
     """One data row: its number in the file, its cells, its parsed values.
 
     ``values`` {column key: raw cell}; ``vals`` what the specification made of
-    them; ``errors`` [(column key or None, message)]; ``match`` the record id an
-    update targets; ``outcome`` CREATE, UPDATE or UNCHANGED once applied;
-    ``record_id`` the record created or updated.
+    them; ``related`` what it made of them for other records than the row's
+    own (a contact, a bank account, tags); ``errors`` [(column key or None,
+    message)]; ``match`` the record id an update targets; ``outcome`` CREATE,
+    UPDATE or UNCHANGED once applied; ``record_id`` the record created or
+    updated.
     """
 
     number: int
     cells: list
     values: dict
     vals: dict = field(default_factory=dict)
+    related: dict = field(default_factory=dict)
     errors: list = field(default_factory=list)
     match: int = 0
     outcome: str = ""

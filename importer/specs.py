@@ -23,14 +23,83 @@ LANGS = ("en_US", "zh_CN")
 
 # ------------------------------------------------------------ customers
 # the columns of a customer's own data; the classification columns follow
-# them, from the registry (customer_columns)
+# them, from the registry (customer_columns).
+#
+# The header vocabulary of the systems users bring files from.  Each group
+# says where its names were read (public templates, field lists and guides);
+# names the sources below do not show are the import's own (template,
+# English) or were already here.  Sources:
+#   [U8]    用友 U8 客户档案: readme DOMAIN.md section 9 (customer archive
+#           columns: 客户编码*, 客户简称, 客户分类, 地区分类, 所属行业, 开户银行,
+#           银行账号, 联系人, 手机, 信用额度, 业务员 …); U8 guides
+#           gzkzkj.com/remenzixun/1707.html (客户编码, 客户简称, 税务登记号,
+#           开户银行) and whdslt.com/shcs/202507/195268.html (所属行业, 联系人).
+#   [K3C]   金蝶云星空 customer and supplier rules, zjgkd.cn/?p=1928
+#           (纳税登记号, 销售员, 开户银行, 银行账号, 账号名称, 联行号).
+#   [KMOB]  金蝶 K/3-KIS mobile client customer table, github
+#           edifangyi/Business bean/business/Customer.java (客户编码, 公司电话,
+#           公司移动电话, 联系人, 联系人电话, 联系人移动电话, 是否可用).
+#   [CRM]   a customer export of a RuoYi-based CRM/ERP, github
+#           deepsoft-haolifa/fmis BizCustomerImport.java (客户区域, 客户类别,
+#           客户代号, 行业划分, 业务负责人, 客户联系人, 座机电话, QQ/E-mail, 公司地址).
+#   [UNIT]  往来单位 records of Chinese ERPs (the 管家婆/速达/畅捷通 naming of
+#           customers and suppliers as 往来单位): github SinWorld/xzdz-erp
+#           ERP_Our_Unit.java (单位编码, 单位名称, 注册地址, 办公地址, 开户行,
+#           账号, 税号, 传真, 联系人) and uie1027/IcpForCitln CustomerInfoVO.java
+#           (公司简称, 公司座机, 联系人手机号, 开户行账户).
+#   [CRM2]  CRM and ordering-system import guides: cqom.cn/customer/403.html
+#           (业务员, 业务区域, 等级), doc.huizhuyun.com/project-1/doc-22
+#           (停用状态, 联系人与银行账户), help.joinf.com customer template
+#           (客户, 联系人, 银行资料 sheets).
+#   Not found in the stored public material: 管家婆 and 速达 templates
+#   themselves; their names here are those of [UNIT], which follow them.
 CUSTOMER_COLUMNS = (
-    Column("ref", ("客户编码", "编码", "客户代码", "code", "customer code", "ref")),
+    # [U8] 客户编码, [CRM] 客户代号, [UNIT] 单位编码, 往来单位编码
+    Column(
+        "ref",
+        (
+            "客户编码",
+            "编码",
+            "客户代码",
+            "code",
+            "customer code",
+            "ref",
+            "客户代号",
+            "客户编号",
+            "客户号",
+            "往来单位编码",
+            "往来单位编号",
+            "单位编码",
+            "单位编号",
+            "代码",
+            "编号",
+            "customer no",
+            "customer number",
+        ),
+    ),
+    # [U8] 客户名称, [UNIT] 单位名称/公司名称, 往来单位名称
     Column(
         "name",
-        ("客户名称", "名称", "客户全称", "name", "customer name", "company name"),
+        (
+            "客户名称",
+            "名称",
+            "客户全称",
+            "name",
+            "customer name",
+            "company name",
+            "单位名称",
+            "单位全称",
+            "往来单位名称",
+            "往来单位",
+            "公司名称",
+            "企业名称",
+            "公司全称",
+            "客户",
+            "company",
+        ),
         required=True,
     ),
+    # [K3C] 纳税登记号, [U8] 税务登记号, [UNIT] 税号
     Column(
         "vat",
         (
@@ -41,33 +110,247 @@ CUSTOMER_COLUMNS = (
             "uscc",
             "tax id",
             "vat",
+            "纳税登记号",
+            "税务登记号",
+            "纳税人识别码",
+            "社会统一信用代码",
+            "统一社会信用代码/纳税人识别号",
+            "信用代码",
         ),
     ),
-    Column("industry_id", ("所属行业", "行业", "industry")),
+    # [U8] 所属行业, [CRM] 行业划分
+    Column(
+        "industry_id",
+        (
+            "所属行业",
+            "行业",
+            "industry",
+            "行业划分",
+            "行业类别",
+            "行业分类",
+            "行业类型",
+        ),
+    ),
     Column(
         "employee_count",
-        ("员工人数", "从业人员", "从业人数", "职工人数", "employees", "employee count"),
+        (
+            "员工人数",
+            "从业人员",
+            "从业人数",
+            "职工人数",
+            "employees",
+            "employee count",
+            "员工数",
+        ),
     ),
     Column(
         "annual_revenue",
-        ("年营业收入", "营业收入", "annual revenue", "revenue"),
+        ("年营业收入", "营业收入", "annual revenue", "revenue", "年营业额", "年销售额"),
         amount=True,
     ),
     Column(
         "total_assets", ("资产总额", "总资产", "total assets", "assets"), amount=True
     ),
-    Column("state_id", ("省份", "省", "所在省份", "state", "province")),
-    Column("country_id", ("国家", "国家/地区", "country")),
-    Column("city", ("城市", "市", "city")),
-    Column("street", ("地址", "详细地址", "street", "address")),
-    Column("phone", ("电话", "联系电话", "phone", "telephone")),
-    Column("mobile", ("手机", "手机号码", "mobile")),
-    Column("email", ("邮箱", "电子邮件", "电子邮箱", "email", "e-mail")),
-    Column("credit_limit", ("信用额度", "credit limit"), amount=True),
+    Column(
+        "state_id",
+        (
+            "省份",
+            "省",
+            "所在省份",
+            "state",
+            "province",
+            "所在省",
+            "所属省份",
+            "省/直辖市",
+        ),
+    ),
+    Column("country_id", ("国家", "国家/地区", "country", "国别")),
+    Column("city", ("城市", "市", "city", "所在城市", "所属城市")),
+    # [CRM] 公司地址, [UNIT] 注册地址, 办公地址
+    Column(
+        "street",
+        (
+            "地址",
+            "详细地址",
+            "street",
+            "address",
+            "公司地址",
+            "注册地址",
+            "通讯地址",
+            "办公地址",
+            "联系地址",
+            "客户地址",
+            "单位地址",
+            "经营地址",
+        ),
+    ),
+    Column("zip", ("邮编", "邮政编码", "zip", "postcode", "postal code")),
+    # [CRM] 座机电话, [KMOB] 公司电话, [UNIT] 公司座机
+    Column(
+        "phone",
+        (
+            "电话",
+            "联系电话",
+            "phone",
+            "telephone",
+            "座机",
+            "座机电话",
+            "固定电话",
+            "办公电话",
+            "公司电话",
+            "公司座机",
+            "单位电话",
+            "电话号码",
+            "tel",
+        ),
+    ),
+    # [U8] 手机, [KMOB] 公司移动电话
+    Column(
+        "mobile",
+        ("手机", "手机号码", "mobile", "手机号", "移动电话", "公司移动电话"),
+    ),
+    # [CRM] QQ/E-mail: a QQ number there is its qq.com mailbox
+    Column(
+        "email",
+        (
+            "邮箱",
+            "电子邮件",
+            "电子邮箱",
+            "email",
+            "e-mail",
+            "qq/e-mail",
+            "qq/email",
+            "e-mail/qq",
+            "邮件",
+            "邮件地址",
+            "电子邮件地址",
+            "公司邮箱",
+            "mail",
+        ),
+    ),
+    Column("website", ("网址", "网站", "公司网址", "主页", "website", "web")),
+    Column(
+        "credit_limit",
+        ("信用额度", "credit limit", "信用限额", "授信额度"),
+        amount=True,
+    ),
+    # [U8] 业务员, 专管业务员, [K3C] 销售员, [CRM] 业务负责人
+    Column(
+        "user_id",
+        (
+            "业务员",
+            "专管业务员",
+            "销售员",
+            "业务负责人",
+            "负责人",
+            "客户经理",
+            "销售代表",
+            "销售人员",
+            "跟进人",
+            "salesperson",
+            "sales rep",
+        ),
+    ),
+    # [U8] 客户分类, [CRM] 客户类别, [CRM2] 等级: tags, unless the mapping
+    # step sends the column to a classification dimension
+    Column(
+        "category_id",
+        ("客户类别", "客户分类", "客户等级", "客户标签", "标签", "tags"),
+    ),
+    # [U8] 联系人, [CRM] 客户联系人, [KMOB] 联系人电话/联系人移动电话: a contact
+    # under the company with the columns that belong to the person
+    Column(
+        "contact_name",
+        (
+            "联系人",
+            "客户联系人",
+            "联系人姓名",
+            "联系人名称",
+            "主联系人",
+            "默认联系人",
+            "contact",
+            "contact person",
+            "contact name",
+        ),
+    ),
+    Column(
+        "contact_phone",
+        ("联系人电话", "联系人座机", "联系人固定电话", "contact phone"),
+    ),
+    Column(
+        "contact_mobile",
+        (
+            "联系人手机",
+            "联系人手机号",
+            "联系人手机号码",
+            "联系人移动电话",
+            "contact mobile",
+        ),
+    ),
+    Column(
+        "contact_email",
+        ("联系人邮箱", "联系人电子邮件", "联系人email", "contact email"),
+    ),
+    Column("contact_function", ("联系人职务", "职务", "职位", "job position")),
+    # [U8] 开户银行, 银行账号, [K3C] 账号名称, [UNIT] 开户行, 账号
+    Column(
+        "bank_name",
+        ("开户银行", "开户行", "银行", "开户银行名称", "银行名称", "bank", "bank name"),
+    ),
+    Column(
+        "bank_acc",
+        (
+            "银行账号",
+            "银行帐号",
+            "账号",
+            "帐号",
+            "开户账号",
+            "开户帐号",
+            "银行账户",
+            "开户行账户",
+            "account number",
+            "bank account",
+        ),
+    ),
+    Column(
+        "bank_holder",
+        ("账户名称", "帐户名称", "账号名称", "户名", "开户名称", "account holder"),
+    ),
+    # no alias: 备注 columns hold anything; the mapping step may send one here
+    Column("comment", ()),
 )
 # columns copied as text, and numbers (employees whole, amounts in CNY)
-TEXT_FIELDS = ("ref", "city", "street", "phone", "mobile", "email")
+TEXT_FIELDS = (
+    "ref",
+    "city",
+    "street",
+    "zip",
+    "phone",
+    "mobile",
+    "email",
+    "website",
+    "comment",
+)
 NUMBER_FIELDS = ("employee_count", "annual_revenue", "total_assets", "credit_limit")
+# the columns of the contact person a row creates under its company, by the
+# contact's field they write
+CONTACT_COLUMNS = {
+    "contact_name": "name",
+    "contact_phone": "phone",
+    "contact_mobile": "mobile",
+    "contact_email": "email",
+    "contact_function": "function",
+}
+# the columns of the company's bank account, by the account's field
+BANK_COLUMNS = {
+    "bank_name": "bank_id",
+    "bank_acc": "acc_number",
+    "bank_holder": "acc_holder_name",
+}
+# the columns that write other records than the row's company
+RELATED_COLUMNS = frozenset(("category_id", *CONTACT_COLUMNS, *BANK_COLUMNS))
+# values that separate several tags in one cell
+TAG_SEPARATORS = r"[,，、;；/|]"
 # the keys a customer is matched by, in order
 MATCH_KEYS = ("vat", "ref", "name")
 

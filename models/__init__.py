@@ -18,3 +18,4 @@ from . import partner_segment_overview
 from . import ir_actions_report
 from . import partner_segment_import_job
 from . import partner_segment_reclassify_job
+from . import partner_segment_import_mapping

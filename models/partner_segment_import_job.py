@@ -10,7 +10,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..importer.headers import map_headers
 from ..importer.reader import ImportFileError
 from ..importer.report import write_error_workbook
 from ..importer.rows import ImportResult, batched
@@ -272,7 +271,8 @@ class PartnerSegmentImportJob(models.Model):
         wizard._import_check_access()
         table = wizard._import_open()
         try:
-            header_map = map_headers(table.headers, wizard._import_columns())
+            # the mapping the wizard fixed when the job started (its options)
+            header_map = wizard._import_map_headers(table)
             refused = wizard._import_refuse_columns(header_map, table.headers)
             context = wizard._import_prepare(header_map)
             context["dry_run"] = self.phase == "check"

@@ -32,6 +32,7 @@ from . import test_home_company
 from . import test_group_order
 from . import test_import_job
 from . import test_import_dimension
+from . import test_import_mapping
 from . import test_class_moves
 from . import test_identifiers
 from . import test_reclassify_job

@@ -35,6 +35,10 @@ class ImportCase(SegmentCase):
             "account.group_account_invoice,"
             "partner_segment.partner_segment_group_manager",
         )
+        # the salesperson (业务员) of the U8 workbook
+        cls.salesperson_li = new_test_user(
+            cls.env, login="lisi", name="李四", groups="base.group_user"
+        )
         cls.Import = cls.env["partner.segment.import"].with_user(cls.segment_accountant)
         cls.History = cls.env["partner.segment.history"]
 
@@ -142,6 +146,12 @@ class TestCustomerImport(ImportCase):
         self.assertEqual(shenzhen.street, "深圳市南山区科技园")
         self.assertEqual(shenzhen.credit_grade, "A")
         self.assertEqual(self.partner("U8002").industry_id, self.industry["H62"])
+        # the columns the wider vocabulary reads: salesperson, contact, bank, tags
+        self.assertEqual(shenzhen.user_id, self.salesperson_li)
+        self.assertEqual(shenzhen.child_ids.mapped("name"), ["张三"])
+        self.assertEqual(shenzhen.bank_ids.acc_number, "6225880000000001")
+        self.assertEqual(shenzhen.bank_ids.bank_id.name, "招商银行")
+        self.assertEqual(shenzhen.category_id.mapped("name"), ["01"])
 
     def test_header_aliases_case_and_spaces(self):
         content = csv_bytes(

@@ -1,10 +1,10 @@
 import re
 
-from odoo import fields, models
+from odoo import Command, fields, models
 
 from ..engine import identifiers, uscc
 from ..importer import specs
-from ..importer.cells import parse_text, to_text
+from ..importer.cells import normalise_key, parse_text, to_text
 from ..importer.rows import CREATE, UNCHANGED, UPDATE
 
 
@@ -28,6 +28,7 @@ class PartnerSegmentImport(models.TransientModel):
     # fewer writes (bench/README.md, "Import"); creates go by lists of 1,000
     _import_batch_size = 5000
     _import_create_size = 1000
+    _import_mapping_step = True
 
     mode = fields.Selection(
         [
@@ -43,7 +44,7 @@ class PartnerSegmentImport(models.TransientModel):
 
     # ------------------------------------------------------------ specification
     def _import_job_options(self):
-        return {"mode": self.mode}
+        return {**super()._import_job_options(), "mode": self.mode}
 
     def _import_target_model(self):
         return "res.partner"
@@ -74,6 +75,12 @@ class PartnerSegmentImport(models.TransientModel):
         for dimension in specs.customer_dimensions():
             if dimension.key in keys:
                 context[dimension.key] = self._import_dimension_lookup(dimension)
+        if "user_id" in keys:
+            context["user_id"] = self._import_user_lookup()
+        if "category_id" in keys:
+            context["category_id"] = self._import_tag_lookup()
+        if "bank_name" in keys:
+            context["bank_name"] = self._import_bank_lookup()
         return context
 
     def _import_parse_row(self, row, header_map, context):
@@ -88,17 +95,31 @@ class PartnerSegmentImport(models.TransientModel):
                 text = self._import_parse_cell(row, key, parse_text)
                 if text:
                     vals[key] = text
-        if vals.get("email") and "@" not in vals["email"]:
-            row.error(
-                "email",
-                self.env._("%(value)s is not an email address.", value=vals["email"]),
-            )
+        if vals.get("email"):
+            vals["email"] = self._import_parse_email(row, "email", vals["email"])
         country = self._import_parse_country(row, context)
         self._import_parse_vat(row, country)
         self._import_parse_numbers(row, header_map, specs.NUMBER_FIELDS)
         self._import_parse_state(row, country, context)
         for key in ("industry_id", *specs.customer_dimension_keys()):
             self._import_parse_lookup(row, key, context)
+        if "user_id" in row.values:
+            self._import_parse_user(row, context)
+        if row.values.keys() & specs.RELATED_COLUMNS:
+            self._import_parse_related(row)
+
+    def _import_column_label(self, key):
+        labels = {
+            "contact_name": self.env._("Contact person: name"),
+            "contact_phone": self.env._("Contact person: phone"),
+            "contact_mobile": self.env._("Contact person: mobile"),
+            "contact_email": self.env._("Contact person: email"),
+            "contact_function": self.env._("Contact person: job position"),
+            "bank_name": self.env._("Bank account: bank"),
+            "bank_acc": self.env._("Bank account: account number"),
+            "bank_holder": self.env._("Bank account: holder name"),
+        }
+        return labels.get(key) or super()._import_column_label(key)
 
     def _import_column_fields(self, key):
         """A classification column writes its class by hand (the partner sets
@@ -107,6 +128,10 @@ class PartnerSegmentImport(models.TransientModel):
             return [key, *self.env["res.partner"]._segment_field_names(key)[1:]]
         if key == "state_id":
             return ["state_id", "country_id"]
+        if key in specs.CONTACT_COLUMNS:
+            return ["child_ids"]
+        if key in specs.BANK_COLUMNS:
+            return ["bank_ids"]
         return [key]
 
     def _import_column_refusal(self, key, fnames):
@@ -186,6 +211,9 @@ class PartnerSegmentImport(models.TransientModel):
             self._import_create(partners, creates, context)
         if updates:
             self._import_update(partners, updates)
+        related = [r for r in rows if r.related]
+        if related:
+            self._import_apply_related(partners, related, context)
 
     def _import_template(self):
         return specs.customer_template()
@@ -331,3 +359,215 @@ class PartnerSegmentImport(models.TransientModel):
         self._import_check_field_rights(partners, [dict(items) for items in groups])
         for items, ids in groups.items():
             partners.browse(ids).write(dict(items))
+
+    # ------------------------------------------------------------ other records
+    def _import_parse_email(self, row, key, text):
+        """An e-mail address; a QQ number (a "QQ/E-mail" column) is its qq.com
+        mailbox."""
+        if re.fullmatch(r"[1-9]\d{4,11}", text):
+            return f"{text}@qq.com"
+        if "@" not in text:
+            row.error(key, self.env._("%(value)s is not an email address.", value=text))
+        return text
+
+    def _import_parse_user(self, row, context):
+        """The salesperson: an internal user by name or login."""
+        raw = to_text(row.values.get("user_id"))
+        if not raw:
+            return
+        user_id = context["user_id"].get(normalise_key(raw))
+        if user_id is None:
+            row.error(
+                "user_id",
+                self.env._("No user is named %(value)s (name or login).", value=raw),
+            )
+        elif not user_id:
+            row.error(
+                "user_id",
+                self.env._(
+                    "Several users are named %(value)s: write the login.", value=raw
+                ),
+            )
+        else:
+            row.vals["user_id"] = user_id
+
+    def _import_parse_related(self, row):
+        """Tags, the contact person and the bank account of a row, written
+        after the row's company (``row.related``)."""
+        tags = self._import_parse_cell(row, "category_id", parse_text)
+        if tags:
+            names = [t.strip() for t in re.split(specs.TAG_SEPARATORS, tags)]
+            row.related["tags"] = [n for n in names if n]
+        contact = {}
+        for key, fname in specs.CONTACT_COLUMNS.items():
+            text = self._import_parse_cell(row, key, parse_text)
+            if text:
+                contact[fname] = text
+        if contact.get("email"):
+            contact["email"] = self._import_parse_email(
+                row, "contact_email", contact["email"]
+            )
+        if contact and not contact.get("name"):
+            row.error(
+                next(k for k in specs.CONTACT_COLUMNS if k in row.values),
+                self.env._("The contact person's columns need the contact's name."),
+            )
+        elif contact:
+            row.related["contact"] = contact
+        bank = {}
+        for key, fname in specs.BANK_COLUMNS.items():
+            text = self._import_parse_cell(row, key, parse_text)
+            if text:
+                bank[fname] = text
+        if bank.get("acc_number"):
+            bank["acc_number"] = re.sub(r"[\s\-]", "", bank["acc_number"])
+            row.related["bank"] = bank
+        elif bank:
+            row.error(
+                "bank_acc",
+                self.env._("The bank account columns need the account number."),
+            )
+
+    def _import_user_lookup(self):
+        """{normalised name or login: user id, 0 when several users share it}."""
+        table = {}
+        users = self.env["res.users"].search([("share", "=", False)])
+        for user in users:
+            for key in {normalise_key(user.name), normalise_key(user.login)}:
+                table[key] = 0 if table.get(key, user.id) != user.id else user.id
+        return table
+
+    def _import_tag_lookup(self):
+        """{normalised tag name: tag id}; tags the file names anew are created."""
+        return self._import_translated_names(
+            self.env["res.partner.category"].search([])
+        )
+
+    def _import_bank_lookup(self):
+        """{normalised bank name: bank id}; banks the file names anew are created."""
+        return {
+            normalise_key(bank.name): bank.id
+            for bank in self.env["res.bank"].search([])
+        }
+
+    def _import_apply_related(self, partners, rows, context):
+        """Tags added, contact persons and bank accounts created or updated
+        under the rows' companies, with one search and one create per kind."""
+        changed = set()
+        changed |= self._import_apply_tags(partners, rows, context)
+        changed |= self._import_apply_contacts(partners, rows)
+        changed |= self._import_apply_banks(rows, context)
+        for row in rows:
+            if row.record_id in changed and row.outcome == UNCHANGED:
+                row.outcome = UPDATE
+
+    def _import_apply_tags(self, partners, rows, context):
+        rows = [r for r in rows if r.related.get("tags")]
+        if not rows:
+            return set()
+        names = {n for row in rows for n in row.related["tags"]}
+        table = self._import_named(
+            "res.partner.category", context["category_id"], names
+        )
+        records = partners.browse([r.record_id for r in rows])
+        current = dict(
+            zip(
+                records.ids,
+                records.mapped(lambda p: set(p.category_id.ids)),
+                strict=True,
+            )
+        )
+        groups = {}
+        for row in rows:
+            wanted = {table[normalise_key(n)] for n in row.related["tags"]}
+            missing = tuple(sorted(wanted - current[row.record_id]))
+            if missing:
+                groups.setdefault(missing, []).append(row.record_id)
+        for tag_ids, partner_ids in groups.items():
+            partners.browse(partner_ids).write(
+                {"category_id": [Command.link(t) for t in tag_ids]}
+            )
+        return {pid for ids in groups.values() for pid in ids}
+
+    def _import_named(self, model, known, names):
+        """{normalised name: id} of ``names`` in ``model``: those of the run's
+        lookup ``known``, those found by name, the others created.  Records
+        created here are not added to ``known``: the batch's savepoint may
+        roll them back."""
+        table, new = {}, {}
+        for name in names:
+            key = normalise_key(name)
+            if key in known:
+                table[key] = known[key]
+            else:
+                new.setdefault(key, name)
+        if new:
+            found = self.env[model].search([("name", "in", list(new.values()))])
+            for record in found:
+                table.setdefault(normalise_key(record.name), record.id)
+            missing = {k: n for k, n in new.items() if k not in table}
+            if missing:
+                created = self.env[model].create(
+                    [{"name": n} for n in missing.values()]
+                )
+                table.update(zip(missing, created.ids, strict=True))
+        return table
+
+    def _import_apply_contacts(self, partners, rows):
+        rows = [r for r in rows if r.related.get("contact")]
+        if not rows:
+            return set()
+        existing = {
+            (c.parent_id.id, normalise_key(c.name)): c
+            for c in partners.search(
+                [
+                    ("parent_id", "in", [r.record_id for r in rows]),
+                    ("name", "in", [r.related["contact"]["name"] for r in rows]),
+                ]
+            )
+        }
+        creates, changed = [], set()
+        for row in rows:
+            vals = row.related["contact"]
+            contact = existing.get((row.record_id, normalise_key(vals["name"])))
+            if contact is None:
+                creates.append({**vals, "parent_id": row.record_id, "type": "contact"})
+                changed.add(row.record_id)
+                continue
+            diff = {f: v for f, v in vals.items() if (contact[f] or "") != v}
+            if diff:
+                contact.write(diff)
+                changed.add(row.record_id)
+        if creates:
+            partners.create(creates)
+        return changed
+
+    def _import_apply_banks(self, rows, context):
+        rows = [r for r in rows if r.related.get("bank")]
+        if not rows:
+            return set()
+        names = {
+            r.related["bank"]["bank_id"]
+            for r in rows
+            if r.related["bank"].get("bank_id")
+        }
+        banks = self._import_named("res.bank", context["bank_name"], names)
+        Bank = self.env["res.partner.bank"]
+        existing = {
+            (a.partner_id.id, a.sanitized_acc_number)
+            for a in Bank.search([("partner_id", "in", [r.record_id for r in rows])])
+        }
+        creates, changed = [], set()
+        for row in rows:
+            vals = dict(row.related["bank"])
+            number = vals["acc_number"]
+            if (row.record_id, number) in existing:
+                continue
+            existing.add((row.record_id, number))
+            if vals.get("bank_id"):
+                vals["bank_id"] = banks[normalise_key(vals["bank_id"])]
+            creates.append({**vals, "partner_id": row.record_id})
+            changed.add(row.record_id)
+        if creates:
+            Bank.create(creates)
+        return changed

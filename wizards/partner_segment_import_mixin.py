@@ -1,6 +1,7 @@
 import base64
 import logging
 from collections import defaultdict
+from itertools import chain, islice
 
 import psycopg2
 
@@ -9,7 +10,13 @@ from odoo.exceptions import AccessError, UserError
 
 from ..importer import specs
 from ..importer.cells import CellError, is_blank, normalise_key, parse_number, to_text
-from ..importer.headers import header_detector, map_headers
+from ..importer.headers import (
+    alias_table,
+    header_candidate,
+    header_detector,
+    header_key,
+    map_headers,
+)
 from ..importer.industry_codes import industry_code_candidates
 from ..importer.reader import ImportFileError, open_table
 from ..importer.report import write_error_workbook, write_template
@@ -35,6 +42,10 @@ class PartnerSegmentImportMixin(models.AbstractModel):
     _description = "Spreadsheet Import Engine"
 
     _import_batch_size = 1000
+    # the import shows the file's columns after a run and lets the user map
+    # them (partner.segment.import.column), remembering the choices per
+    # company (partner.segment.import.mapping)
+    _import_mapping_step = False
     # a background batch is committed with its progress: small enough to end
     # well inside Odoo's time limits on a busy server
     _import_job_batch_size = 500
@@ -50,7 +61,12 @@ class PartnerSegmentImportMixin(models.AbstractModel):
         "errors: valid rows are written, each bad row is reported.",
     )
     state = fields.Selection(
-        [("upload", "Upload"), ("tested", "Tested"), ("done", "Done")],
+        [
+            ("upload", "Upload"),
+            ("mapping", "Map Columns"),
+            ("tested", "Tested"),
+            ("done", "Done"),
+        ],
         default="upload",
         required=True,
     )
@@ -84,6 +100,22 @@ class PartnerSegmentImportMixin(models.AbstractModel):
     template_file = fields.Binary(attachment=False, readonly=True)
     template_filename = fields.Char(readonly=True)
     result_record_ids = fields.Json(readonly=True)
+    column_ids = fields.One2many(
+        "partner.segment.import.column",
+        "res_id",
+        string="Columns",
+        domain=lambda self: [("res_model", "=", self._name)],
+    )
+    column_mapping = fields.Json(
+        readonly=True,
+        help="The column each header is read as (the user's choices and the "
+        "company's remembered ones), fixed when a run starts: a background "
+        "import reads the file with it.",
+    )
+    missing_columns = fields.Char(
+        readonly=True,
+        help="Required columns that no column of the file is mapped to.",
+    )
 
     # ------------------------------------------------------------ actions
     def action_test(self):
@@ -99,12 +131,16 @@ class PartnerSegmentImportMixin(models.AbstractModel):
     def action_reset(self):
         self.ensure_one()
         self.error_ids.unlink()
+        if self._import_mapping_step:
+            self.column_ids.unlink()
         self.write(
             {
                 "state": "upload",
                 "error_file": False,
                 "written": False,
                 "refused_columns": False,
+                "column_mapping": False,
+                "missing_columns": False,
             }
         )
         return self._import_reopen()
@@ -157,6 +193,8 @@ class PartnerSegmentImportMixin(models.AbstractModel):
         addon's scheduled action (e.g. queue_job) plugs in here.
         """
         self._import_check_access()
+        if self._import_mapping_step:
+            self._import_fix_mapping()
         total = self._import_background_total()
         if total is None:
             self._import_run(dry_run=dry_run)
@@ -171,6 +209,10 @@ class PartnerSegmentImportMixin(models.AbstractModel):
             return None
         table = self._import_open()
         try:
+            if self._import_mapping_step and self._import_map_headers(table).missing(
+                self._import_columns()
+            ):
+                return None  # the run stops at the mapping step, in this request
             total = sum(1 for _row in table.rows)
         except ImportFileError as error:
             raise UserError(self._import_file_error_message(error)) from None
@@ -180,7 +222,7 @@ class PartnerSegmentImportMixin(models.AbstractModel):
 
     def _import_job_options(self):
         """Values of the wizard's own options a background job runs with."""
-        return {}
+        return {"column_mapping": self.column_mapping or {}}
 
     def _import_run(self, dry_run):
         """Read, validate, match and apply every row; store the result on the wizard.
@@ -193,12 +235,20 @@ class PartnerSegmentImportMixin(models.AbstractModel):
         """
         self._import_check_access()
         table = self._import_open()
-        header_map = map_headers(table.headers, self._import_columns())
+        header_map = self._import_map_headers(table)
         try:
             refused = self._import_refuse_columns(header_map, table.headers)
         except UserError:
             table.close()
             raise
+        if self._import_mapping_step:
+            samples = list(islice(table.rows, 2))
+            table.rows = chain(samples, table.rows)
+            self._import_store_columns(table, header_map, samples)
+            if self.missing_columns:
+                table.close()
+                self.write({"state": "mapping", "refused_columns": "\n".join(refused)})
+                return
         context = self._import_prepare(header_map)
         # a specification whose apply has side effects a rollback does not undo
         # (posting) reads this to validate and compute only
@@ -228,6 +278,16 @@ class PartnerSegmentImportMixin(models.AbstractModel):
         self._import_store_result(result, table, header_map, dry_run, not rollback)
         self.refused_columns = "\n".join(refused)
 
+    def _import_mapping(self):
+        """{header key: column key} the run reads the file with (the mapping step)."""
+        return (self.column_mapping or {}) if self._import_mapping_step else {}
+
+    def _import_map_headers(self, table):
+        """The :class:`HeaderMap` of the table's header row."""
+        return map_headers(
+            table.headers, self._import_columns(), self._import_mapping()
+        )
+
     def _import_open(self):
         if not self.file and self.filename:
             raise UserError(
@@ -237,8 +297,14 @@ class PartnerSegmentImportMixin(models.AbstractModel):
             raise UserError(self.env._("Choose a file to import."))
         content = base64.b64decode(self.file)
         try:
+            columns, mapping = self._import_columns(), self._import_mapping()
             return open_table(
-                content, self.filename or "", header_detector(self._import_columns())
+                content,
+                self.filename or "",
+                header_detector(columns, mapping),
+                fallback_header=header_candidate(columns, mapping)
+                if self._import_mapping_step
+                else None,
             )
         except ImportFileError as error:
             raise UserError(self._import_file_error_message(error)) from None
@@ -363,6 +429,93 @@ class PartnerSegmentImportMixin(models.AbstractModel):
             }
         )
 
+    # ------------------------------------------------------------ mapping step
+    def _import_fix_mapping(self):
+        """Remember the user's choices of the mapping step for the company and
+        fix the mapping the run (or a background job) reads the file with:
+        the company's remembered choices, then the wizard's own."""
+        Mapping = self.env["partner.segment.import.mapping"]
+        chosen = {
+            line.header_key: (line.header, line.column_key or "")
+            for line in self.column_ids
+            if line.header_key
+        }
+        defaults = self._import_default_keys(chosen)
+        keep = {h: v for h, v in chosen.items() if v[1] != defaults[h]}
+        Mapping._mapping_remember(self._name, keep, set(chosen) - set(keep))
+        self.column_mapping = {
+            **Mapping._mapping_get(self._name),
+            **{h: key for h, (_label, key) in chosen.items()},
+        }
+
+    def _import_default_keys(self, headers):
+        """{header key: column key the import's aliases give it, or ""}."""
+        table = alias_table(self._import_columns())
+        return {h: (table[h].key if h in table else "") for h in headers}
+
+    def _import_store_columns(self, table, header_map, samples):
+        """The mapping step's lines: each column of the file, two samples and
+        the column it is read as; the required columns nothing is mapped to."""
+        self.column_ids.unlink()
+        keys = {position: key for key, position in header_map.index.items()}
+        refused = header_map.refused
+        choices = dict(self._import_column_choices())
+        lines = []
+        for position, header in enumerate(table.headers):
+            text = to_text(header)
+            if not text:
+                continue
+            key = keys.get(position)
+            note = refused.get(position, "")
+            if position in header_map.shadowed:
+                note = self.env._(
+                    "Not imported: an earlier column is read as %(column)s.",
+                    column=choices.get(header_map.shadowed[position], ""),
+                )
+            elif not note and position in header_map.chosen:
+                note = self.env._("Mapped by hand")
+            lines.append(
+                {
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "position": position,
+                    "header": text,
+                    "header_key": header_key(text),
+                    "sample_1": self._import_sample(samples, 0, position),
+                    "sample_2": self._import_sample(samples, 1, position),
+                    "column_key": key if key in choices else False,
+                    "note": note,
+                }
+            )
+        self.env["partner.segment.import.column"].create(lines)
+        self.invalidate_recordset(["column_ids"])
+        missing = header_map.missing(self._import_columns())
+        self.missing_columns = (
+            ", ".join(choices.get(c.key, c.key) for c in missing) or False
+        )
+
+    @api.model
+    def _import_sample(self, samples, index, position):
+        if index >= len(samples):
+            return False
+        cells = samples[index][1]
+        return to_text(cells[position])[:80] if position < len(cells) else False
+
+    def _import_column_choices(self):
+        """[(column key, label)] the user may map a column to, less the
+        columns the user may not write."""
+        keys = [c.key for c in self._import_columns()]
+        refused = self._import_refused_fields(keys)
+        return [
+            (key, self._import_column_label(key)) for key in keys if key not in refused
+        ]
+
+    def _import_column_label(self, key):
+        """The label of a column in the mapping step: its field's, by default."""
+        model = self.env[self._import_target_model()]
+        field = model._fields.get(key)
+        return field.get_description(self.env)["string"] if field else key
+
     # ------------------------------------------------------------ helpers
     def _import_check_access(self):
         """The import writes what the specification says: its managers only."""
@@ -390,6 +543,7 @@ class PartnerSegmentImportMixin(models.AbstractModel):
             )
             if columns[key].required:
                 required.append(title)
+            header_map.refused[header_map.index[key]] = reason
             del header_map.index[key]
             header_map.scale.pop(key, None)
         if required:
