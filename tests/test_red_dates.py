@@ -148,6 +148,12 @@ class TestRedDates(RedInvoiceCase):
         )
 
     @freeze_time("2025-04-20")
+    def test_hard_lock_date_moves_the_date_as_core(self):
+        self.assert_lock_as_core(
+            {"hard_lock_date": "2025-03-31"}, "2025-03-20", "2025-04-01"
+        )
+
+    @freeze_time("2025-04-20")
     def test_tax_lock_date_moves_the_date_as_core_with_its_message(self):
         self.company.write({"tax_lock_date": "2025-03-31"})
         invoice = self.create_invoice(invoice_date="2025-02-10")
