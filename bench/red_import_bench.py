@@ -3,7 +3,10 @@
     "${ODOO_PY[@]}" shell -c "$CONF" -d bench_red --no-http < bench/red_import_bench.py
 
 Environment: BENCH_ROWS (default 1000) blue invoices and import rows (half full,
-half partial); BENCH_CORE (default 100) credit notes made one by one through
+half partial); BENCH_SHAPE (default "mixed") the blue invoices' lines: "mixed"
+(13 % goods with a discount line 折扣行, goods at 13 % included in the price,
+goods under 6 % + 3 % surcharge, a fixed 0.50 tax), "simple" (the two 13 %
+lines of the earlier figures); BENCH_CORE (default 100) credit notes made one by one through
 core's ``account.move.reversal`` for the comparison; BENCH_BATCHES (default
 none, e.g. "1,300") the ``_reverse_moves`` batch sizes tried on BENCH_REVERSE
 moves; BENCH_PROFILE (default 0) moves reversed in one ``_reverse_moves`` call
@@ -30,7 +33,10 @@ BATCHES = [int(b) for b in os.environ.get("BENCH_BATCHES", "").split(",") if b]
 PROFILE = int(os.environ.get("BENCH_PROFILE", "0"))
 PROFILE_IMPORT = int(os.environ.get("BENCH_PROFILE_IMPORT", "0"))
 REVERSE = int(os.environ.get("BENCH_REVERSE", "300"))  # moves per batch-size trial
-CODE = "144002590001"
+SHAPE = os.environ.get("BENCH_SHAPE", "mixed")
+# each shape has its own invoices (found again by code on the next run)
+CODE = {"simple": "144002590001", "mixed": "144002590002"}[SHAPE]
+DATE = "2025-04-01"
 
 env = env  # noqa: F821 - given by the Odoo shell
 _logger = logging.getLogger("bench")
@@ -38,9 +44,38 @@ env = env(context=dict(env.context, tracking_disable=True))
 Move = env["account.move"]
 
 
+def bench_tax(name, **vals):
+    Tax = env["account.tax"]
+    return Tax.search([("name", "=", name)], limit=1) or Tax.create(
+        {"name": name, "type_tax_use": "sale", **vals}
+    )
+
+
+def invoice_lines():
+    """``[(name, quantity, price, taxes)]`` of every blue invoice of the shape."""
+    vat = bench_tax("增值税 13% (bench)", amount=13.0)
+    if SHAPE == "simple":  # untaxed 2,000, tax 260
+        return [("A", 10, 100.0, vat), ("B", 5, 200.0, vat)]
+    included = bench_tax(
+        "增值税 13% 含税 (bench)", amount=13.0, price_include_override="tax_included"
+    )
+    service = bench_tax("增值税 6% (bench)", amount=6.0)
+    surcharge = bench_tax("附加 3% (bench)", amount=3.0)
+    fixed = bench_tax("Fixed 0.50 (bench)", amount=0.5, amount_type="fixed")
+    # untaxed 1,800 - 100 + 1,000 + 370.50 + 60 = 3,130.50;
+    # tax 234 - 13 + 130 + 22.23 + 11.12 + 6 + 7.80 = 398.15
+    return [
+        ("A 货物", 10, 180.0, vat),
+        ("A 折扣", 1, -100.0, vat),  # 折扣行, netted against the line above
+        ("B 含税货物", 5, 226.0, included),
+        ("C 服务", 3, 123.5, service | surcharge),
+        ("D 附加费", 12, 5.0, fixed | vat),
+    ]
+
+
 def blue_invoices(count):
-    """``count`` posted blue invoices of two lines (untaxed 2000, tax 260), made
-    once with batched create + action_post and committed."""
+    """``count`` posted blue invoices of the shape's lines, made once with
+    batched create + action_post and committed."""
     blues = Move.search(
         [("cn_invoice_code", "=", CODE), ("state", "=", "posted")], order="id"
     )
@@ -50,10 +85,7 @@ def blue_invoices(count):
     partner = partner or env["res.partner"].create(
         {"name": "红字基准测试客户", "is_company": True}
     )
-    tax = env["account.tax"].search([("name", "=", "增值税 13% (bench)")], limit=1)
-    tax = tax or env["account.tax"].create(
-        {"name": "增值税 13% (bench)", "amount": 13.0, "type_tax_use": "sale"}
-    )
+    lines = invoice_lines()
     journal = env["account.journal"].search([("type", "=", "sale")], limit=1)
     start = time.perf_counter()
     for first in range(len(blues), count, 500):
@@ -73,10 +105,10 @@ def blue_invoices(count):
                                 "name": name,
                                 "quantity": q,
                                 "price_unit": p,
-                                "tax_ids": [Command.set(tax.ids)],
+                                "tax_ids": [Command.set(taxes.ids)],
                             }
                         )
-                        for name, q, p in (("A", 10, 100.0), ("B", 5, 200.0))
+                        for name, q, p, taxes in lines
                     ],
                 }
                 for n in range(first, min(first + 500, count))
@@ -92,18 +124,40 @@ def blue_invoices(count):
     )[:count]
 
 
-def import_file(blues):
+# the partial rows: this untaxed amount, spread by the import over the lines
+PARTIAL = {"simple": 500.0, "mixed": 800.0}[SHAPE]
+
+
+def partial_tax(blue):
+    """The tax of a partial row on ``blue`` as the import books it: one
+    partial red invoice made and read in a savepoint rolled back (all blue
+    invoices of a run are alike)."""
+    _seconds, tax = rolled_back(
+        lambda: run_import(import_file(blue, [(blue, "partial", None)]), "amount_tax")
+    )
+    return tax
+
+
+def import_file(blues, rows=None):
+    """The CSV of the import: ``rows`` ``[(blue, mode, tax)]``, by default one
+    row per invoice, full and partial in turn (the columns of this one
+    function follow the import's: see ``importer/specs.py``)."""
+    if rows is None:
+        tax = partial_tax(blues[1]) if len(blues) > 1 else None
+        rows = [
+            (blue, "partial", tax) if n % 2 else (blue, "full", blue.amount_tax)
+            for n, blue in enumerate(blues)
+        ]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["发票种类", "原发票代码", "原发票号码", "冲红原因", "全额/部分",
                      "冲红金额", "冲红税额", "冲红日期"])  # fmt: skip
-    for n, blue in enumerate(blues):
-        if n % 2:
-            writer.writerow(["普票", CODE, blue.cn_invoice_number, "04", "部分",
-                             "-500", "-65", "2025-04-01"])  # fmt: skip
-        else:
-            writer.writerow(["普票", CODE, blue.cn_invoice_number, "02", "全额",
-                             "", "-260", "2025-04-01"])  # fmt: skip
+    for blue, mode, tax in rows:
+        amount = f"-{PARTIAL:.2f}" if mode == "partial" else ""
+        tax = f"-{tax:.2f}" if tax is not None else ""
+        reason, label = ("04", "部分") if mode == "partial" else ("02", "全额")
+        writer.writerow(["普票", CODE, blue.cn_invoice_number, reason, label,
+                         amount, tax, DATE])  # fmt: skip
     return buffer.getvalue().encode()
 
 
@@ -120,7 +174,7 @@ def rolled_back(function):
         env.invalidate_all()
 
 
-def run_import(content):
+def run_import(content, read=None):
     wizard = env["account.move.red.import"].create(
         {"file": base64.b64encode(content), "filename": "red.csv", "policy": "all"}
     )
@@ -128,6 +182,8 @@ def run_import(content):
     assert wizard.written and not wizard.error_count, wizard.error_ids.mapped(
         "message"
     )[:5]
+    if read:
+        return Move.browse(wizard.result_record_ids)[read]
     return wizard.created_count
 
 
@@ -167,6 +223,8 @@ def profile(label, function):
 
 blues = blue_invoices(max(ROWS, CORE, PROFILE, PROFILE_IMPORT, *BATCHES, 1))
 content = import_file(blues[:ROWS])
+print(f"shape {SHAPE}: {len(invoice_lines())} lines, untaxed {blues[0].amount_untaxed:.2f}, "
+      f"tax {blues[0].amount_tax:.2f}; partial rows {PARTIAL:.2f}", flush=True)  # fmt: skip
 seconds, created = rolled_back(lambda: run_import(content))
 print(
     f"import: {created} red invoices in {seconds:.1f} s = {1000 * seconds / created:.1f} ms each"
