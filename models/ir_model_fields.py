@@ -19,3 +19,16 @@ class IrModelFields(models.Model):
             attrs["company_dependent"] = bool(field_data.get("company_dependent"))
             attrs["groups"] = "base.group_user"
         return attrs
+
+
+class IrModelFieldsSelection(models.Model):
+    _inherit = "ir.model.fields.selection"
+
+    def _get_records(self):
+        """A class value of a user-defined dimension is company dependent
+        (jsonb): core's lookup by column value cannot find it.  Its values are
+        removed in every company before (``partner.segment.dimension``)."""
+        field = self.field_id
+        if field.model == "res.partner" and field.name.startswith(FIELD_PREFIX):
+            return self.env["res.partner"]
+        return super()._get_records()

@@ -145,6 +145,8 @@ class PartnerSegmentDimension(models.Model):
         result = super(PartnerSegmentDimension, no_sync).write(vals)
         if vals.keys() & {"name", "class_ids"}:
             self._sync_fields()
+        elif "active" in vals:
+            self._sync_views()
         self._sync_registry()
         return result
 
@@ -163,6 +165,7 @@ class PartnerSegmentDimension(models.Model):
             )
         keys = [d._field_key() for d in self]
         self._remove_dependents(keys)
+        self._views(keys).unlink()
         for key in keys:
             dimensions.unregister(key)
         result = super().unlink()
@@ -462,6 +465,7 @@ class PartnerSegmentDimension(models.Model):
                 existing = IrFields.create(dimension._prepare_field_vals())
             dimension._sync_selections(existing)
             dimension._sync_labels(existing, langs)
+            dimension._sync_views()
         self._sync_registry()
 
     def _prepare_field_vals(self):
@@ -501,6 +505,61 @@ class PartnerSegmentDimension(models.Model):
                 "field_description": f"{self.name} Locked",
             },
         ]
+
+    @api.model
+    def _views(self, keys):
+        """The customer list and search views that show the dimensions ``keys``."""
+        return (
+            self.env["ir.ui.view"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("name", "in", [f"res.partner.segment.{key}" for key in keys])])
+        )
+
+    def _sync_views(self):
+        """An optional column in the customers' list, a filter by class and a
+        group-by in their search view (list, kanban, pivot, graph), as Odoo's
+        own custom fields get; active while the dimension is."""
+        View = self.env["ir.ui.view"].sudo()
+        for dimension in self:
+            key = dimension._field_key()
+            name = f"res.partner.segment.{key}"
+            label = (
+                dimension.name.replace('"', "'")
+                .replace("&", "&amp;")
+                .replace("<", "&lt;")
+            )
+            archs = {
+                "partner_segment.res_partner_segment_view_list": (
+                    f'<xpath expr="//field[@name=\'rfm_class\']" position="after">'
+                    f'<field name="{key}" optional="show"/></xpath>'
+                ),
+                "partner_segment.res_partner_view_search": (
+                    f"<data><xpath expr=\"//filter[@name='group_rfm_class']\" "
+                    f'position="after"><filter string="{label}" name="group_{key}" '
+                    f"context=\"{{'group_by': '{key}'}}\"/></xpath>"
+                    f'<xpath expr="//search" position="inside">'
+                    f'<field name="{key}"/></xpath></data>'
+                ),
+            }
+            existing = self._views([key])
+            for parent, arch in archs.items():
+                parent_id = self.env.ref(parent).id
+                view = existing.filtered(lambda v, p=parent_id: v.inherit_id.id == p)
+                vals = {"arch_db": arch, "active": dimension.active}
+                if view:
+                    view.write(vals)
+                else:
+                    View.create(
+                        {
+                            **vals,
+                            "name": name,
+                            "model": "res.partner",
+                            "inherit_id": parent_id,
+                            "mode": "extension",
+                            "priority": 99,
+                        }
+                    )
 
     def _sync_selections(self, ir_fields):
         """Selection values of the existing fields = the classes, in order."""
@@ -742,6 +801,10 @@ class PartnerSegmentClass(models.Model):
         if not self.env.context.get("segment_no_sync"):
             dimensions_.exists()._sync_fields()
         return result
+
+    def _translations(self, fname, langs):
+        self.ensure_one()
+        return [self.with_context(lang=lang)[fname] for lang in langs]
 
     def _parsed_domain(self):
         """The condition as a domain (a literal: no code is evaluated)."""

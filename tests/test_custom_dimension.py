@@ -8,6 +8,13 @@ from ..engine import custom, dimensions
 from .test_reclassify import AS_OF, ClassificationCase
 
 
+def purge_registry(partner_fields=()):
+    """Unregister the user-defined dimensions whose fields a test rolled back."""
+    for dimension in dimensions.all_dimensions():
+        if dimension.key.startswith("x_seg_") and dimension.key not in partner_fields:
+            dimensions.unregister(dimension.key)
+
+
 class CustomDimensionCase(ClassificationCase):
     """Three customers whose every measure is computed by hand below.
 
@@ -22,6 +29,8 @@ class CustomDimensionCase(ClassificationCase):
 
     @classmethod
     def setUpClass(cls):
+        # after the class's registry reset (cleanups run last registered first)
+        cls.addClassCleanup(purge_registry)
         super().setUpClass()
         Category = cls.env["product.category"]
         cls.hardware = Category.create({"name": "硬件"})
@@ -44,13 +53,27 @@ class CustomDimensionCase(ClassificationCase):
         )
         chip_invoice = cls.invoices([(cls.jia, 10, 30000)], post=False)
         chip_invoice.invoice_line_ids.product_id = cls.chip
-        chip_invoice.invoice_line_ids.price_unit = 30000
+        chip_invoice.invoice_line_ids.write({"price_unit": 30000, "tax_ids": False})
         (moves | chip_invoice).action_post()
         for move, days in ((moves[0], 20), (moves[1], 380), (moves[2], 30)):
             cls.env["account.payment.register"].with_context(
                 active_model="account.move", active_ids=move.ids
             ).create({"payment_date": AS_OF - timedelta(days=days)})._create_payments()
         cls.customers = cls.jia | cls.yi | cls.bing
+
+    def setUp(self):
+        # after the test's rollback: the fields it made leave the registry
+        self.fields_before = set(self.env.registry["res.partner"]._fields)
+        self.addCleanup(self._reset_registry)
+        super().setUp()
+
+    def _reset_registry(self):
+        if any(
+            name.startswith("x_seg_") and name not in self.fields_before
+            for name in self.env.registry["res.partner"]._fields
+        ) or self.fields_before - set(self.env.registry["res.partner"]._fields):
+            self.env.registry.setup_models(self.env.cr)
+        purge_registry(self.env.registry["res.partner"]._fields)
 
     @classmethod
     def dimension(cls, code, classes, user=None, **vals):
@@ -284,6 +307,7 @@ class TestCustomDimension(CustomDimensionCase):
 
     def test_per_company_values(self):
         other = self.env["res.company"].create({"name": "二公司"})
+        self.segment_manager.company_ids |= other
         self.reclassify()
         self.assertEqual(self.jia.with_company(other)["x_seg_amount_grade"], False)
         own = self.dimension(
