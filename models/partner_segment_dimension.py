@@ -188,7 +188,7 @@ class PartnerSegmentDimension(models.Model):
             self.env._(
                 "%(class)s: %(count)s", **{"class": c.name, "count": counts.get(c, 0)}
             )
-            for c in self.class_ids
+            for c in self._classes()
         ]
         lines.append(self.env._("No class: %(count)s", count=counts.get(None, 0)))
         return {
@@ -223,7 +223,11 @@ class PartnerSegmentDimension(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "partner_segment.res_partner_segment_action"
         )
-        action["context"] = {"group_by": [self._field_key()]}
+        # grouped through the search view's own group-by of the dimension
+        action["context"] = {
+            f"search_default_group_{self._field_key()}": 1,
+            "default_is_company": True,
+        }
         return action
 
     # ------------------------------------------------------------ engine
@@ -354,7 +358,7 @@ class PartnerSegmentDimension(models.Model):
                 aggregates,
                 as_of,
                 dimension.measure,
-                [(c.code, c.lower_bound) for c in dimension.class_ids],
+                [(c.code, c.lower_bound) for c in dimension._classes()],
                 extra_key=dimension._extra_key(),
                 pareto=pareto,
             )
@@ -372,7 +376,7 @@ class PartnerSegmentDimension(models.Model):
         )
         result = dict.fromkeys(aggregates)
         left = set(aggregates)
-        for segment_class in self.class_ids:
+        for segment_class in self._classes():
             if not left:
                 break
             query = Partner._search(segment_class._parsed_domain())
@@ -398,7 +402,7 @@ class PartnerSegmentDimension(models.Model):
         codes = self._classify_custom(company, aggregates, as_of, only=self.sudo())[
             self._field_key()
         ]
-        by_code = {c.code: c for c in self.class_ids}
+        by_code = {c.code: c for c in self._classes()}
         counts = {}
         for code in codes.values():
             segment_class = by_code.get(code)
@@ -406,6 +410,12 @@ class PartnerSegmentDimension(models.Model):
         return counts
 
     # ------------------------------------------------------------ storage
+    def _classes(self):
+        """The classes in their order (a cached one2many keeps the order it was
+        read in, whatever sequence was written since)."""
+        self.ensure_one()
+        return self.class_ids.sorted(lambda c: (c.sequence, c.id))
+
     def _field_key(self):
         self.ensure_one()
         return f"{FIELD_PREFIX}{self.code}"
@@ -564,7 +574,7 @@ class PartnerSegmentDimension(models.Model):
     def _sync_selections(self, ir_fields):
         """Selection values of the existing fields = the classes, in order."""
         self.ensure_one()
-        wanted = {c.code: (seq, c.name) for seq, c in enumerate(self.class_ids)}
+        wanted = {c.code: (seq, c.name) for seq, c in enumerate(self._classes())}
         Selection = self.env["ir.model.fields.selection"].sudo()
         to_create, to_unlink = [], Selection
         for ir_field in ir_fields.filtered(lambda f: f.ttype == "selection"):
@@ -641,7 +651,7 @@ class PartnerSegmentDimension(models.Model):
                     for lang, name in names.items()
                 },
             )
-        for segment_class in self.class_ids:
+        for segment_class in self._classes():
             class_names = {
                 lang: segment_class.with_context(lang=lang).name for lang in langs
             }
@@ -683,7 +693,7 @@ class PartnerSegmentDimension(models.Model):
         self.ensure_one()
         names = self._translations("name", langs)
         classes = []
-        for segment_class in self.class_ids:
+        for segment_class in self._classes():
             class_names = segment_class._translations("name", langs)
             classes.append(
                 dimensions.SegmentClass(
@@ -703,7 +713,7 @@ class PartnerSegmentDimension(models.Model):
             import_headers=tuple(dict.fromkeys([*names, self.code])),
             import_sequence=position,
             template_header=self.name,
-            template_choices=tuple(c.name for c in self.class_ids),
+            template_choices=tuple(c.name for c in self._classes()),
         )
 
     def _translations(self, fname, langs):

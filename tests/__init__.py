@@ -38,3 +38,4 @@ from . import test_reclassify_job
 from . import test_dimension_registry
 from . import test_dimension_extension
 from . import test_custom_dimension
+from . import test_custom_dimension_consumers
