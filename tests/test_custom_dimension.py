@@ -177,6 +177,18 @@ class TestCustomDimension(CustomDimensionCase):
                 else:
                     self.assertAlmostEqual(value, want, 6, measure)
 
+    def test_custom_classes_of_partners(self):
+        self.reclassify()
+        classes = self.customers._segment_custom_classes(self.amount)
+        self.assertEqual(
+            {pid: c.code for pid, c in classes.items()},
+            {self.jia.id: "large", self.yi.id: "medium", self.bing.id: "small"},
+        )
+        other = self.env["res.company"].create({"name": "三公司"})
+        self.assertEqual(
+            self.customers.with_company(other)._segment_custom_classes(self.amount), {}
+        )
+
     def test_pareto_cut_points(self):
         pareto = self.dimension(
             "abc", [("a", 0), ("b", 70), ("c", 90)], measure="pareto_share"
