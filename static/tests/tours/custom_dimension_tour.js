@@ -45,7 +45,7 @@ registry.category("web_tour.tours").add("partner_segment_custom_dimension_tour",
             run: "click",
         },
         {
-            trigger: ".o_selected_row .o_field_widget[name=name] input:value('')",
+            trigger: ".o_data_row:nth-child(2).o_selected_row .o_field_widget[name=name] input",
             run: "edit 小额",
         },
         {
@@ -85,8 +85,8 @@ registry.category("web_tour.tours").add("partner_segment_custom_dimension_tour",
             run: "click",
         },
         {
-            content: "Reclassify the customer",
-            trigger: ".o_cp_action_menus button",
+            content: "Reclassify the customer (Actions, not Print)",
+            trigger: ".o_cp_action_menus button:has(.fa-cog)",
             run: "click",
         },
         {
