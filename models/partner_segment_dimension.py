@@ -10,6 +10,8 @@ from ..engine.behaviour import window_start
 
 FIELD_PREFIX = "x_seg_"
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,29}$")
+# measures read from the open receivables (a preview of others skips them)
+RECEIVABLE_MEASURES = ("overdue_days", "overdue_amount", "open_receivable")
 # after the built-in dimensions in the overview, the report and the import
 SEQUENCE_BASE = 100
 
@@ -150,6 +152,15 @@ class PartnerSegmentDimension(models.Model):
         self._sync_registry()
         return result
 
+    def copy_data(self, default=None):
+        """A copy needs codes of its own (its fields are named after them)."""
+        vals_list = super().copy_data(default=default)
+        for dimension, vals in zip(self, vals_list, strict=True):
+            if "code" not in (default or {}):
+                vals["code"] = f"{dimension.code}_copy"[:30]
+            vals["name"] = self.env._("%(name)s (copy)", name=dimension.name)
+        return vals_list
+
     def unlink(self):
         """A dimension with members goes only when confirmed: its customers'
         classes, their history and the follow-up rules on its classes go with it."""
@@ -245,9 +256,11 @@ class PartnerSegmentDimension(models.Model):
     def _read_custom_aggregates(self, company, as_of, rules, aggregates):
         """Add the inputs only some measures need to ``aggregates`` (``extra``):
         read once per company, and only when an active dimension uses them."""
-        records = self._custom_dimensions(company) | self.sudo().browse(
+        previewed = self.sudo().browse(
             self.env.context.get("segment_extra_dimension_ids", ())
         )
+        # a preview reads only what its dimension needs
+        records = previewed or self._custom_dimensions(company)
         active = records.filtered(lambda d: d.kind == "measure")
         measures = set(active.mapped("measure"))
         if not measures & custom.EXTRA_MEASURES:
@@ -394,7 +407,11 @@ class PartnerSegmentDimension(models.Model):
             self.env["partner.segment.engine"]
             .sudo()
             .with_company(company)
-            .with_context(segment_extra_dimension_ids=self.ids)
+            .with_context(
+                segment_extra_dimension_ids=self.ids,
+                segment_without_receivables=self.kind == "conditions"
+                or self.measure not in RECEIVABLE_MEASURES,
+            )
         )
         as_of = fields.Date.context_today(self)
         rules = company.sudo()._get_segment_rules()

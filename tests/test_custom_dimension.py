@@ -243,6 +243,25 @@ class TestCustomDimension(CustomDimensionCase):
         self.assertIn("Large: 1", action["params"]["message"])
         self.assertIn("No class: 0", action["params"]["message"])
 
+    def test_preview_of_receivables_and_conditions(self):
+        # open receivable 30,000 / -1,000 / 500
+        open_ = self.dimension(
+            "open", [("hi", 1000), ("lo", 0)], measure="open_receivable"
+        )
+        counts = open_._preview_counts(self.env.company)
+        self.assertEqual(
+            {c.code if c else None: n for c, n in counts.items()},
+            {"hi": 1, "lo": 1, None: 1},
+        )
+        kind = self.dimension(
+            "kind", [("person", "[('is_company', '=', False)]")], kind="conditions"
+        )
+        counts = kind._preview_counts(self.env.company)
+        self.assertEqual(
+            {c.code if c else None: n for c, n in counts.items()},
+            {"person": 1, None: 2},
+        )
+
     def test_preview_of_an_archived_dimension(self):
         self.amount.active = False
         self.assertNotIn("x_seg_amount_grade", self.Partner._segment_dimensions())
@@ -387,6 +406,24 @@ class TestCustomDimension(CustomDimensionCase):
             .with_context(active_test=False)
             .search([("dimension", "=", key)])
         )
+
+    def test_copy_gets_its_own_fields(self):
+        copy = self.amount.with_user(self.segment_manager).copy()
+        self.assertEqual(copy.code, "amount_grade_copy")
+        self.assertEqual(copy._classes().mapped("code"), ["large", "medium", "small"])
+        self.assertIn("x_seg_amount_grade_copy", self.Partner._segment_dimensions())
+
+    def test_uninstall_removes_the_fields(self):
+        from ..hooks import uninstall_hook
+
+        self.reclassify()
+        uninstall_hook(self.env)
+        self.assertFalse(
+            self.env["ir.model.fields"].search(
+                [("model", "=", "res.partner"), ("name", "=like", "x_seg_%")]
+            )
+        )
+        self.assertNotIn("x_seg_amount_grade", self.Partner._fields)
 
     def test_delete_without_members(self):
         empty = self.dimension("empty", [("x", 10**12)], measure="revenue")
