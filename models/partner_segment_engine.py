@@ -289,6 +289,12 @@ class PartnerSegmentEngine(models.AbstractModel):
                 invoice_amount=invoice_amount or 0.0,
                 refund_count=refund_count,
             )
+        if self.env.context.get("segment_without_receivables"):
+            # a preview of a dimension that reads no receivable (nothing written)
+            self.env["partner.segment.dimension"]._read_custom_aggregates(
+                company, as_of, rules, aggregates
+            )
+            return aggregates
         for pid, overdue_days, overdue_amount, open_amount in self._query_receivables(
             company, as_of
         ):
