@@ -150,6 +150,9 @@ class PartnerSegmentDimension(models.Model):
         elif "active" in vals:
             self._sync_views()
         self._sync_registry()
+        if vals.keys() & {"active", "name", "sequence"}:
+            # the other workers register it anew when their registry reloads
+            self.env.registry.registry_invalidated = True
         return result
 
     def copy_data(self, default=None):
@@ -427,6 +430,20 @@ class PartnerSegmentDimension(models.Model):
         return counts
 
     # ------------------------------------------------------------ storage
+    @api.model
+    def _is_field_key(self, name):
+        return name.startswith(FIELD_PREFIX)
+
+    @api.model
+    def _active_field_keys(self):
+        """Field keys of the active dimensions, read from the database (not the
+        registry, which another worker's change reaches only when it reloads)."""
+        self.flush_model(["code", "active"])
+        self.env.cr.execute(
+            SQL("SELECT code FROM partner_segment_dimension WHERE active")
+        )
+        return {f"{FIELD_PREFIX}{code}" for (code,) in self.env.cr.fetchall()}
+
     def _classes(self):
         """The classes in their order (a cached one2many keeps the order it was
         read in, whatever sequence was written since)."""
@@ -691,7 +708,14 @@ class PartnerSegmentDimension(models.Model):
         )
         if not self.env.cr.fetchone()[0]:
             return
-        self.sudo().with_context(active_test=False).search([])._sync_registry()
+        records = self.sudo().with_context(active_test=False).search([])
+        # the registry is the process's: a user dimension of this database that
+        # is gone (deleted, or rolled back) must not reach the import or overview
+        keys = {d._field_key() for d in records}
+        for dimension in dimensions.all_dimensions():
+            if self._is_field_key(dimension.key) and dimension.key not in keys:
+                dimensions.unregister(dimension.key)
+        records._sync_registry()
 
     def _sync_registry(self):
         """(Un)register these dimensions as they are now: active ones whose

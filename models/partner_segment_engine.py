@@ -420,10 +420,15 @@ class PartnerSegmentEngine(models.AbstractModel):
         fields not computed by the ORM).  A plain stored dimension that a module
         registers without a compute is written by hand or by the import only."""
         Partner = self.env["res.partner"]
+        Dimension = self.env["partner.segment.dimension"]
+        active = Dimension._active_field_keys()
         return [
             d
             for d in Partner._segment_written_dimensions()
             if Partner._fields[d].company_dependent
+            # a user dimension archived by another worker stays registered here
+            # until this registry reloads: it is never written while archived
+            and (not Dimension._is_field_key(d) or d in active)
         ]
 
     @api.model

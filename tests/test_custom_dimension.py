@@ -425,6 +425,21 @@ class TestCustomDimension(CustomDimensionCase):
         )
         self.assertNotIn("x_seg_amount_grade", self.Partner._fields)
 
+    def test_archived_in_another_worker_is_not_written(self):
+        self.reclassify()
+        key = "x_seg_amount_grade"
+        # archived by another process: this registry still holds the dimension
+        self.env.cr.execute(
+            "UPDATE partner_segment_dimension SET active = FALSE WHERE id = %s",
+            [self.amount.id],
+        )
+        self.amount.invalidate_recordset(["active"])
+        self.assertIn(key, self.Partner._segment_dimensions())
+        self.assertNotIn(key, self.engine._engine_dimensions())
+        self.invoices([(self.bing, 5, 95000)])
+        self.reclassify()
+        self.assertEqual(self.bing[key], "small")
+
     def test_delete_without_members(self):
         empty = self.dimension("empty", [("x", 10**12)], measure="revenue")
         self.reclassify()
