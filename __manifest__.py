@@ -33,6 +33,9 @@
         "views/res_partner_views.xml",
         "views/partner_segment_history_views.xml",
         "views/partner_segment_followup_rule_views.xml",
+        "views/partner_segment_dimension_views.xml",
+        # examples: their customer views extend the customer views above
+        "data/partner_segment_dimension_data.xml",
         "views/res_config_settings_views.xml",
         "views/account_move_views.xml",
         "views/partner_segment_analysis_views.xml",
@@ -61,6 +64,7 @@
             "partner_segment/static/tests/tours/partner_segment_import_tour.js",
             "partner_segment/static/tests/tours/job_progress_tour.js",
             "partner_segment/static/tests/tours/partner_segment_import_mapping_tour.js",
+            "partner_segment/static/tests/tours/custom_dimension_tour.js",
         ],
     },
     "post_init_hook": "post_init_hook",

@@ -65,6 +65,11 @@ def post_init_hook(env):
 
 
 def uninstall_hook(env):
+    # the customer fields of user-defined dimensions are manual fields this
+    # addon makes company dependent: without it they could not be read
+    env["partner.segment.dimension"].with_context(
+        active_test=False, segment_dimension_unlink=True
+    ).search([]).unlink()
     seen = set()
     for nace, gbt in _nace_pairs(env):
         nace.active = True

@@ -182,6 +182,177 @@ def load_fixture(env, customers, invoices, as_of):
     )
 
 
+def load_custom_fixture(env, as_of):
+    """What the shipped example dimensions read: a product line on every
+    invoice (four products in four categories) and, for a third of the paid
+    invoices, a reconciled receivable line paid 0-90 days after the invoice.
+    The partial reconciliation points back to the same line for its credit side
+    (a fixture: the engine reads only the debit side and the date)."""
+    cr = env.cr
+    company = env.company
+    t0 = time.monotonic()
+    Category = env["product.category"]
+    categories = Category.create(
+        [
+            {"name": name}
+            for name in (
+                "Bench Hardware",
+                "Bench Software",
+                "Bench Services",
+                "Bench Parts",
+            )
+        ]
+    )
+    products = env["product.product"].create(
+        [{"name": f"Bench product {c.name}", "categ_id": c.id} for c in categories]
+    )
+    income = env["account.account"].search(
+        [("account_type", "=", "income"), ("company_ids", "in", company.id)], limit=1
+    )
+    receivable = env["account.account"].search(
+        [("account_type", "=", "asset_receivable"), ("company_ids", "in", company.id)],
+        limit=1,
+    )
+    env.flush_all()
+    cr.execute(
+        """
+        INSERT INTO account_move_line (move_id, account_id, partner_id, company_id,
+                                       company_currency_id, currency_id, journal_id,
+                                       parent_state, date, display_type, product_id,
+                                       quantity, price_unit, price_subtotal,
+                                       debit, credit, balance, amount_currency,
+                                       amount_residual, amount_residual_currency,
+                                       reconciled, create_date, write_date)
+        SELECT m.id, %(income)s, m.commercial_partner_id, m.company_id, m.currency_id,
+               m.currency_id, m.journal_id, 'posted', m.date, 'product',
+               (%(products)s::int[])[1 + m.id %% 4], 1, m.amount_untaxed,
+               m.amount_untaxed,
+               GREATEST(-m.amount_untaxed_signed, 0), GREATEST(m.amount_untaxed_signed, 0),
+               -m.amount_untaxed_signed, -m.amount_untaxed_signed, 0, 0, false, now(), now()
+          FROM account_move m
+         WHERE m.name LIKE 'BENCH/%%'
+        """,
+        {"income": income.id, "products": products.ids},
+    )
+    cr.execute(
+        """
+        WITH paid AS (
+            INSERT INTO account_move_line (move_id, account_id, partner_id, company_id,
+                                           company_currency_id, currency_id, journal_id,
+                                           parent_state, date, date_maturity, display_type,
+                                           debit, credit, balance, amount_currency,
+                                           amount_residual, amount_residual_currency,
+                                           reconciled, create_date, write_date)
+            SELECT m.id, %(account)s, m.commercial_partner_id, m.company_id, m.currency_id,
+                   m.currency_id, m.journal_id, 'posted', m.date, m.invoice_date_due,
+                   'payment_term', m.amount_total_signed, 0, m.amount_total_signed,
+                   m.amount_total_signed, 0, 0, true, now(), now()
+              FROM account_move m
+             WHERE m.name LIKE 'BENCH/%%' AND m.move_type = 'out_invoice'
+               AND m.id %% 3 = 0 AND m.id %% 33 != 0
+            RETURNING id, date, debit
+        )
+        INSERT INTO account_partial_reconcile (debit_move_id, credit_move_id, company_id,
+                                               amount, debit_amount_currency,
+                                               credit_amount_currency, max_date,
+                                               create_date, write_date)
+        SELECT id, id, %(company)s, debit, debit, debit,
+               LEAST(date + floor(random() * 90)::int, %(as_of)s::date), now(), now()
+          FROM paid
+        """,
+        {"account": receivable.id, "company": company.id, "as_of": as_of},
+    )
+    cr.execute("ANALYZE account_move_line; ANALYZE account_partial_reconcile;")
+    env.invalidate_all()
+    cr.commit()
+    print(
+        f"custom fixture: product lines and payments in {time.monotonic() - t0:.1f} s"
+    )
+    return categories[0]
+
+
+def clear_classes(env):
+    """Forget every stored class and input, as before a first run."""
+    Partner = env["res.partner"]
+    engine = env["partner.segment.engine"]
+    names = [*engine._stored_field_names(), "segment_classified_on"]
+    names += [Partner._segment_field_names(d)[1] for d in engine._engine_dimensions()]
+    env.cr.execute(
+        "UPDATE res_partner SET "
+        + ", ".join(f'"{name}" = NULL' for name in sorted(set(names)))
+        + " WHERE segment_classified_on IS NOT NULL"
+    )
+    env.cr.execute("UPDATE res_company SET segment_last_run = NULL")
+    env.cr.execute("DELETE FROM partner_segment_history")
+    env.invalidate_all()
+    env.cr.commit()
+
+
+def custom_dimensions_bench(env, as_of, category, results):
+    """The four shipped examples active, side by side with the built-in run."""
+    engine = env["partner.segment.engine"]
+    company = env.company
+    rules = company._get_segment_rules()
+    examples = (
+        env["partner.segment.dimension"]
+        .with_context(active_test=False)
+        .search(
+            [
+                (
+                    "code",
+                    "in",
+                    [
+                        "customer_type",
+                        "invoice_amount",
+                        "product_line",
+                        "payment_speed",
+                    ],
+                )
+            ]
+        )
+    )
+    examples.filtered(lambda d: d.code == "product_line").product_category_id = category
+    examples.write({"active": True})
+    env.cr.commit()
+    clear_classes(env)
+
+    t0 = time.monotonic()
+    written = engine._reclassify(company, as_of=as_of, commit=True)
+    results["with the 4 examples: first full run (s)"] = time.monotonic() - t0
+    results["with the 4 examples: partners written"] = written
+    results["ratio first run with / without examples"] = (
+        results["with the 4 examples: first full run (s)"]
+        / results["first full run (s)"]
+    )
+
+    t0 = time.monotonic()
+    aggregates = engine._read_aggregates(company, as_of, rules)
+    conditions = examples.filtered(lambda d: d.kind == "conditions")
+    env["partner.segment.dimension"]._classify_custom(
+        company, aggregates, as_of, only=conditions
+    )
+    results["with examples: aggregates + condition searches (s)"] = (
+        time.monotonic() - t0
+    )
+
+    t0 = time.monotonic()
+    written = engine._reclassify(company, as_of=as_of, commit=True)
+    results["with examples: steady-state full run (s)"] = time.monotonic() - t0
+    results["with examples: steady-state partners written"] = written
+    results["with examples: ratio steady / aggregates"] = (
+        results["with examples: steady-state full run (s)"]
+        / results["with examples: aggregates + condition searches (s)"]
+    )
+    for code in ("payment_speed", "product_line", "customer_type"):
+        dimension = examples.filtered(lambda d, code=code: d.code == code)
+        t0 = time.monotonic()
+        counts = dimension._preview_counts(company)
+        results[f"preview of {code} (s)"] = time.monotonic() - t0
+        results[f"preview of {code}: customers with a class"] = sum(
+            n for c, n in counts.items() if c
+        )
+
+
 def add_invoices(env, count, as_of):
     """One new invoice today for ``count`` customers (as the incremental case)."""
     env.cr.execute(
@@ -241,6 +412,11 @@ def main():
     parser.add_argument("--invoices", type=int, default=100000)
     parser.add_argument("--keep", action="store_true", help="keep the database")
     parser.add_argument(
+        "--no-custom",
+        action="store_true",
+        help="skip the user-defined dimensions (the four shipped examples)",
+    )
+    parser.add_argument(
         "--naive-sample",
         type=int,
         default=1000,
@@ -259,6 +435,7 @@ def main():
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
         load_fixture(env, args.customers, args.invoices, as_of)
+        category = None if args.no_custom else load_custom_fixture(env, as_of)
         engine = env["partner.segment.engine"]
         company = env.company
         rules = company._get_segment_rules()
@@ -301,6 +478,8 @@ def main():
             results[f"naive ORM extrapolated to {args.customers} (s)"] = (
                 seconds * args.customers / count
             )
+        if category is not None:
+            custom_dimensions_bench(env, as_of, category, results)
         cr.rollback()
 
     print(

@@ -60,6 +60,8 @@ class Aggregates:
 
     revenue: float = 0.0  # net untaxed revenue in the window (invoices - credit notes)
     invoice_count: int = 0  # posted invoices in the window
+    invoice_amount: float = 0.0  # untaxed total of those invoices (credit notes apart)
+    refund_count: int = 0  # posted credit notes in the window
     first_date: date | None = None  # first posted invoice, all time up to as_of
     last_date: date | None = None  # last posted invoice, all time up to as_of
     overdue_days: int = 0  # oldest open receivable past due, in days

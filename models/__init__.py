@@ -11,6 +11,9 @@ from . import partner_segment_history
 from . import partner_segment_followup_rule
 from . import mail_activity
 from . import partner_segment_engine
+from . import partner_segment_dimension
+from . import partner_segment_class
+from . import ir_model_fields
 from . import account_move
 from . import account_move_red
 from . import account_move_line

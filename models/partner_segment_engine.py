@@ -172,7 +172,7 @@ class PartnerSegmentEngine(models.AbstractModel):
         self._lock_company(company)
         rules = company._get_segment_rules()
         aggregates = self._read_aggregates(company, as_of, rules)
-        classes = self._classify(aggregates, as_of, rules)
+        classes = self.with_company(company)._classify(aggregates, as_of, rules)
         if partners is None:
             # every customer, and those classified before that lost their invoices
             targets = set(aggregates) | self._classified_partner_ids(company)
@@ -272,15 +272,29 @@ class PartnerSegmentEngine(models.AbstractModel):
         self.env["account.move"].flush_model()
         self.env["account.move.line"].flush_model()
         aggregates = {}
-        for pid, revenue, count, first, last in self._query_invoice_totals(
-            company, as_of, rules
-        ):
+        for (
+            pid,
+            revenue,
+            count,
+            first,
+            last,
+            invoice_amount,
+            refund_count,
+        ) in self._query_invoice_totals(company, as_of, rules):
             aggregates[pid] = Aggregates(
                 revenue=revenue or 0.0,
                 invoice_count=count,
                 first_date=first,
                 last_date=last,
+                invoice_amount=invoice_amount or 0.0,
+                refund_count=refund_count,
             )
+        if self.env.context.get("segment_without_receivables"):
+            # a preview of a dimension that reads no receivable (nothing written)
+            self.env["partner.segment.dimension"]._read_custom_aggregates(
+                company, as_of, rules, aggregates
+            )
+            return aggregates
         for pid, overdue_days, overdue_amount, open_amount in self._query_receivables(
             company, as_of
         ):
@@ -291,6 +305,9 @@ class PartnerSegmentEngine(models.AbstractModel):
                 agg.open_receivable = open_amount or 0.0
         for pid, limit in self._query_credit_limits(company, list(aggregates)):
             aggregates[pid].credit_limit = limit
+        self.env["partner.segment.dimension"]._read_custom_aggregates(
+            company, as_of, rules, aggregates
+        )
         return aggregates
 
     @api.model
@@ -303,7 +320,11 @@ class PartnerSegmentEngine(models.AbstractModel):
                        COUNT(*) FILTER (WHERE m.move_type = 'out_invoice'
                                           AND m.invoice_date > %(start)s),
                        MIN(m.invoice_date) FILTER (WHERE m.move_type = 'out_invoice'),
-                       MAX(m.invoice_date) FILTER (WHERE m.move_type = 'out_invoice')
+                       MAX(m.invoice_date) FILTER (WHERE m.move_type = 'out_invoice'),
+                       SUM(m.amount_untaxed_signed) FILTER (WHERE m.move_type = 'out_invoice'
+                                                              AND m.invoice_date > %(start)s),
+                       COUNT(*) FILTER (WHERE m.move_type = 'out_refund'
+                                          AND m.invoice_date > %(start)s)
                   FROM account_move m
                  WHERE m.company_id = %(company)s
                    AND m.state = 'posted'
@@ -399,10 +420,15 @@ class PartnerSegmentEngine(models.AbstractModel):
         fields not computed by the ORM).  A plain stored dimension that a module
         registers without a compute is written by hand or by the import only."""
         Partner = self.env["res.partner"]
+        Dimension = self.env["partner.segment.dimension"]
+        active = Dimension._active_field_keys()
         return [
             d
             for d in Partner._segment_written_dimensions()
             if Partner._fields[d].company_dependent
+            # a user dimension archived by another worker stays registered here
+            # until this registry reloads: it is never written while archived
+            and (not Dimension._is_field_key(d) or d in active)
         ]
 
     @api.model
@@ -482,8 +508,19 @@ class PartnerSegmentEngine(models.AbstractModel):
     # ------------------------------------------------------------ classifying
     @api.model
     def _classify(self, aggregates, as_of, rules):
-        """Hook: {partner id: {dimension: class}}; extend to add a dimension."""
-        return classify(aggregates, as_of, rules)
+        """Hook: {partner id: {dimension: class}}; extend to add a dimension.
+
+        The company classified is the environment's (``_reclassify`` sets it);
+        the user-defined dimensions of that company are classified here too.
+        """
+        result = classify(aggregates, as_of, rules)
+        custom = self.env["partner.segment.dimension"]._classify_custom(
+            self.env.company, aggregates, as_of
+        )
+        for key, classes in custom.items():
+            for pid, values in result.items():
+                values[key] = classes.get(pid)
+        return result
 
     # ------------------------------------------------------------ writing
     @api.model

@@ -607,6 +607,17 @@ class ResPartner(models.Model):
         return action
 
     # ------------------------------------------------------------ helpers
+    def _segment_custom_classes(self, dimension):
+        """{partner id: partner.segment.class} of these partners in the current
+        company, for a user-defined ``dimension`` (partners without a class are
+        left out): what other modules and scripts read instead of its field."""
+        key = dimension.sudo()._field_key()
+        if key not in self._fields:
+            return {}
+        by_code = {c.code: c for c in dimension.class_ids}
+        values = self.sudo().read([key], load=None) if self else []
+        return {row["id"]: by_code[row[key]] for row in values if row[key] in by_code}
+
     @api.model
     def _segment_dimensions(self):
         """Names of the classification dimensions that use the override mechanism.

@@ -40,3 +40,5 @@ from . import test_identifiers
 from . import test_reclassify_job
 from . import test_dimension_registry
 from . import test_dimension_extension
+from . import test_custom_dimension
+from . import test_custom_dimension_consumers
