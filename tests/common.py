@@ -1,7 +1,13 @@
+import base64
+import os
+from datetime import date, timedelta
+from itertools import count
 from unittest.mock import patch
 
+import lxml.html
+
 from odoo import Command
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import Form, TransactionCase, new_test_user
 
 from ..engine import dimensions, uscc
 
@@ -158,3 +164,329 @@ def add_test_dimension(
             dimensions.unregister(key)
         raise
     return dimension
+
+
+# ---- classification (tests of the engine, reports)
+AS_OF = date(2026, 6, 30)
+ENGINE_LOGGER = "odoo.addons.partner_segment.models.partner_segment_engine"
+
+
+class ClassificationCase(SegmentCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.engine = cls.env["partner.segment.engine"]
+        cls.journal = cls.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", cls.env.company.id)], limit=1
+        )
+
+    @classmethod
+    def invoices(cls, specs, post=True):
+        """Create invoices from (partner, days before AS_OF, amount[, due days, type])."""
+        vals_list = []
+        for spec in specs:
+            partner, days, amount = spec[:3]
+            due = spec[3] if len(spec) > 3 else 30
+            move_type = spec[4] if len(spec) > 4 else "out_invoice"
+            invoice_date = AS_OF - timedelta(days=days)
+            vals_list.append(
+                {
+                    "move_type": move_type,
+                    "partner_id": partner.id,
+                    "journal_id": cls.journal.id,
+                    "invoice_date": invoice_date,
+                    "invoice_date_due": invoice_date + timedelta(days=due),
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "line",
+                                "quantity": 1,
+                                "price_unit": amount,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+        moves = cls.env["account.move"].create(vals_list)
+        if post:
+            moves.action_post()
+        return moves
+
+    def reclassify(self, **kwargs):
+        return self.engine._reclassify(self.env.company, as_of=AS_OF, **kwargs)
+
+
+# ---- imports
+DATA = os.path.join(os.path.dirname(__file__), "data")
+
+
+def read(name):
+    with open(os.path.join(DATA, name), "rb") as file:
+        return file.read()
+
+
+def csv_bytes(*rows, encoding="utf-8"):
+    return "\n".join(",".join(str(c) for c in row) for row in rows).encode(encoding)
+
+
+class ImportCase(SegmentCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # a manager who may also write credit limits (invoicing rights)
+        cls.segment_accountant = new_test_user(
+            cls.env,
+            login="segment_accountant",
+            groups="base.group_user,base.group_partner_manager,"
+            "account.group_account_invoice,"
+            "partner_segment.partner_segment_group_manager",
+        )
+        # the salesperson (业务员) of the U8 workbook
+        cls.salesperson_li = new_test_user(
+            cls.env, login="lisi", name="李四", groups="base.group_user"
+        )
+        cls.Import = cls.env["partner.segment.import"].with_user(cls.segment_accountant)
+        cls.History = cls.env["partner.segment.history"]
+
+    def wizard(self, filename, content=None, **vals):
+        content = read(filename) if content is None else content
+        return self.Import.create(
+            {"file": base64.b64encode(content), "filename": filename, **vals}
+        )
+
+    def run_import(self, filename, content=None, **vals):
+        wizard = self.wizard(filename, content, **vals)
+        wizard.action_import()
+        return wizard
+
+    def partner(self, ref):
+        return self.Partner.search([("ref", "=", ref)])
+
+    def errors(self, wizard):
+        return [(e.row_number, e.column, e.message) for e in wizard.error_ids]
+
+
+# ---- red invoices
+_numbers = count(1)
+
+
+class RedInvoiceCase(TransactionCase):
+    """Customer invoices with a 13% sale tax, built once, and helpers that drive the
+    red invoice entry through ``Form``."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.env.company
+        cls.journal = cls.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", cls.company.id)], limit=1
+        )
+        cls.tax = cls.env["account.tax"].create(
+            {
+                "name": "增值税 13% (red invoice tests)",
+                "amount": 13.0,
+                "amount_type": "percent",
+                "type_tax_use": "sale",
+                "company_id": cls.company.id,
+            }
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "广州红字测试有限公司", "is_company": True}
+        )
+        cls.invoicing_user = new_test_user(
+            cls.env,
+            login="red_invoicing_user",
+            groups="base.group_user,account.group_account_invoice",
+        )
+        cls.plain_user = new_test_user(
+            cls.env, login="red_plain_user", groups="base.group_user"
+        )
+
+    @classmethod
+    def number(cls, digits):
+        return str(next(_numbers)).zfill(digits)
+
+    @classmethod
+    def create_invoice(
+        cls, kind="normal", post=True, move_type="out_invoice", lines=None, **vals
+    ):
+        """A customer invoice of kind ``kind`` with fresh tax invoice code and number;
+        lines default to A 10 x 100 and B 5 x 200 (untaxed 2000, tax 260)."""
+        code, number = {
+            "special": (cls.number(10), cls.number(8)),
+            "normal": (cls.number(12), cls.number(8)),
+            "digital_special": (False, cls.number(20)),
+            "digital_normal": (False, cls.number(20)),
+        }[kind]
+        lines = lines or [("A", 10, 100.0), ("B", 5, 200.0)]
+        invoice = cls.env["account.move"].create(
+            {
+                "move_type": move_type,
+                "partner_id": cls.customer.id,
+                "journal_id": cls.journal.id if move_type == "out_invoice" else False,
+                "invoice_date": "2025-03-10",
+                "cn_invoice_kind": kind if move_type == "out_invoice" else False,
+                "cn_invoice_code": code if move_type == "out_invoice" else False,
+                "cn_invoice_number": number if move_type == "out_invoice" else False,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": name,
+                            "quantity": quantity,
+                            "price_unit": price,
+                            "tax_ids": [Command.set(cls.tax.ids)],
+                        }
+                    )
+                    for name, quantity, price in lines
+                ],
+                **vals,
+            }
+        )
+        if post:
+            invoice.action_post()
+        return invoice
+
+    def red_form(self, invoice, user=None):
+        wizards = self.env["account.move.red.invoice"]
+        if user:
+            wizards = wizards.with_user(user)
+        return Form(
+            wizards.with_context(active_model="account.move", active_ids=invoice.ids)
+        )
+
+    def issue_red(self, invoice, reason="02", lines=None, user=None, **values):
+        """Issue a red invoice on ``invoice``: full when ``lines`` is None, else
+        partial with ``{line index: (quantity, amount or None)}``."""
+        action = self.red_wizard(
+            invoice, reason, lines, user, **values
+        ).action_confirm()
+        return self.env["account.move"].browse(action["res_id"])
+
+    def red_wizard(self, invoice, reason="02", lines=None, user=None, **values):
+        """The saved entry wizard of ``issue_red``, not confirmed."""
+        form = self.red_form(invoice, user)
+        form.red_reason = reason
+        for field, value in values.items():
+            setattr(form, field, value)
+        if lines is not None:
+            form.reversal_mode = "partial"
+            for index in range(len(form.line_ids)):
+                quantity, amount = lines.get(index, (0.0, 0.0))
+                with form.line_ids.edit(index) as line:
+                    line.quantity = quantity
+                    if amount is not None:
+                        line.amount = amount
+        return form.save()
+
+
+# ---- segment reports
+# name, [(days before AS_OF, amount)], paid
+CUSTOMERS = {
+    "a": [(10 + 25 * i, 500) for i in range(12)] + [(400, 1000)],  # 12 in window
+    "b": [(20, 500), (60, 500), (90, 500), (120, 500)],
+    "c": [(30, 800)],
+    "d": [(50, 500)],  # unpaid, 20 days overdue: grade A
+    "e": [(150, 300)],  # unpaid, 120 days overdue: grade C
+    "f": [(70, 200)],
+    "g": [(5, 100)],  # unpaid, not due: open receivable, grade AA
+    "h": [(80, 60)],
+    "i": [(85, 40)],
+    "lapsed": [(500, 900)],
+}
+UNPAID = ("d", "e", "g")
+
+
+def html_tree(html):
+    return lxml.html.fromstring(html.decode() if isinstance(html, bytes) else html)
+
+
+def text_of(node):
+    text = node.text_content().replace("\xa0", " ").replace("\ufeff", "")
+    return " ".join(text.split())
+
+
+class SegmentReportCase(ClassificationCase):
+    """Ten customers with a known distribution, classified as of AS_OF:
+
+    revenue a 6,000 · b 2,000 · c 800 · d 500 · e 300 · f 200 · g 100 · h 60 ·
+    i 40 · lapsed 0 (history only): 10,000 in the window.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.currency_id.active = True
+        cls.customers = {}
+        specs = []
+        for key, invoices in CUSTOMERS.items():
+            partner = cls.company(f"报表客户 {key.upper()}")
+            cls.customers[key] = partner
+            specs += [(partner, days, amount) for days, amount in invoices]
+        cls.customers["a"].write(
+            {"state_id": cls.state("GD").id, "industry_id": cls.industry["C"].id}
+        )
+        cls.customers["b"].write({"state_id": cls.state("GD").id})
+        cls.customers["c"].write({"state_id": cls.state("BJ").id})
+        moves = cls.invoices(specs)
+        unpaid = {cls.customers[key] for key in UNPAID}
+        paid = moves.filtered(lambda m: m.partner_id not in unpaid)
+        cls.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=paid.ids
+        ).create({"group_payment": True})._create_payments()
+        cls.engine._reclassify(cls.env.company, as_of=AS_OF)
+        company_id = cls.env.company.id
+        c = cls.customers
+        history = cls.env["partner.segment.history"]
+        history._log_changes(
+            [
+                (c["a"].id, company_id, "value_tier", "medium", "high"),
+                (c["c"].id, company_id, "value_tier", "high", "medium"),
+                (c["e"].id, company_id, "credit_grade", "AA", "C"),
+            ],
+            "cron",
+            date=AS_OF - timedelta(days=10),
+        )
+        # before the movement period: not counted
+        history._log_changes(
+            [(c["b"].id, company_id, "value_tier", "low", "high")],
+            "cron",
+            date=AS_OF - timedelta(days=400),
+        )
+
+    def render(self, report, docids=None, data=None, env=None):
+        env = env or self.env
+        html, _type = env["ir.actions.report"]._render_qweb_html(
+            report, docids, data=data
+        )
+        return html_tree(html)
+
+    def render_distribution(self, env=None, **data):
+        data.setdefault("company_ids", self.env.company.ids)
+        data.setdefault("as_of", str(AS_OF))
+        return self.render(
+            "partner_segment.report_segment_distribution", [], data=data, env=env
+        )
+
+    def table_rows(self, tree, table_xpath, key="data-class"):
+        """{row key: {cell class: text}} of a table's body rows that carry ``key``."""
+        rows = {}
+        for row in tree.xpath(f"{table_xpath}/tbody/tr[@{key}]"):
+            rows[row.get(key)] = self.cells(row)
+        return rows
+
+    def cells(self, node):
+        """{o_* class: text} of the cells (and spans) under ``node``."""
+        return {
+            cls: text_of(cell)
+            for cell in node.xpath(".//*[@class]")
+            for cls in cell.get("class").split()
+            if cls.startswith("o_") and cls != "o_segment_bar"
+        }
+
+    def dimension_table(self, tree, dimension):
+        return self.table_rows(tree, f"//table[@data-dimension='{dimension}']")
+
+    def share(self, text):
+        return float(text.replace("%", "").replace(",", "").strip())

@@ -2,9 +2,7 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
-from .common import SegmentCase
-from .test_reclassify import AS_OF
-from .test_segment_report_common import SegmentReportCase
+from .common import AS_OF, SegmentCase, SegmentReportCase
 
 
 @tagged("post_install", "-at_install")

@@ -1,7 +1,6 @@
 from odoo.tests import tagged
 
-from .common import make_uscc
-from .test_import import ImportCase, csv_bytes
+from .common import ImportCase, csv_bytes, make_uscc
 
 
 @tagged("post_install", "-at_install")

@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from ..engine import custom, dimensions
-from .test_reclassify import AS_OF, ClassificationCase
+from .common import AS_OF, ClassificationCase
 
 
 def purge_registry(partner_fields=()):

@@ -10,9 +10,8 @@ from odoo.tests import BaseCase, HttpCase, new_test_user, tagged
 
 from ..engine import custom
 from ..engine.behaviour import Aggregates
+from .common import csv_bytes, html_tree, text_of
 from .test_custom_dimension import CustomDimensionCase
-from .test_import import csv_bytes
-from .test_segment_report_common import html_tree, text_of
 
 KEY = "x_seg_amount_grade"
 

@@ -3,8 +3,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from ..engine import dimensions
-from .common import SegmentCase, add_test_dimension
-from .test_segment_report_common import html_tree, text_of
+from .common import SegmentCase, add_test_dimension, html_tree, text_of
 
 # best first, in an order that is not the alphabetical order of the keys
 CLASSES = (("platinum", "Platinum"), ("gold", "Gold"), ("bronze", "Bronze"))

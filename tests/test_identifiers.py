@@ -2,8 +2,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import BaseCase, tagged
 
 from ..engine import identifiers, uscc
-from .common import SegmentCase, make_uscc
-from .test_import import ImportCase, csv_bytes
+from .common import ImportCase, SegmentCase, csv_bytes, make_uscc
 
 
 def id_card(body17):

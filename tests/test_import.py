@@ -1,63 +1,14 @@
 import base64
 import io
-import os
 from unittest.mock import patch
 
 import openpyxl
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 
-from .common import SegmentCase, make_uscc
+from .common import ImportCase, csv_bytes, make_uscc, read
 from .data.make_fixtures import USCC_A, USCC_B, USCC_C, USCC_D
-
-DATA = os.path.join(os.path.dirname(__file__), "data")
-
-
-def read(name):
-    with open(os.path.join(DATA, name), "rb") as file:
-        return file.read()
-
-
-def csv_bytes(*rows, encoding="utf-8"):
-    return "\n".join(",".join(str(c) for c in row) for row in rows).encode(encoding)
-
-
-class ImportCase(SegmentCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        # a manager who may also write credit limits (invoicing rights)
-        cls.segment_accountant = new_test_user(
-            cls.env,
-            login="segment_accountant",
-            groups="base.group_user,base.group_partner_manager,"
-            "account.group_account_invoice,"
-            "partner_segment.partner_segment_group_manager",
-        )
-        # the salesperson (业务员) of the U8 workbook
-        cls.salesperson_li = new_test_user(
-            cls.env, login="lisi", name="李四", groups="base.group_user"
-        )
-        cls.Import = cls.env["partner.segment.import"].with_user(cls.segment_accountant)
-        cls.History = cls.env["partner.segment.history"]
-
-    def wizard(self, filename, content=None, **vals):
-        content = read(filename) if content is None else content
-        return self.Import.create(
-            {"file": base64.b64encode(content), "filename": filename, **vals}
-        )
-
-    def run_import(self, filename, content=None, **vals):
-        wizard = self.wizard(filename, content, **vals)
-        wizard.action_import()
-        return wizard
-
-    def partner(self, ref):
-        return self.Partner.search([("ref", "=", ref)])
-
-    def errors(self, wizard):
-        return [(e.row_number, e.column, e.message) for e in wizard.error_ids]
 
 
 @tagged("post_install", "-at_install")

@@ -5,8 +5,7 @@ import openpyxl
 
 from odoo.tests import tagged
 
-from .common import add_test_dimension
-from .test_import import ImportCase, csv_bytes
+from .common import ImportCase, add_test_dimension, csv_bytes
 
 CLASSES = (("gold", "Gold", ("金牌",)), ("silver", "Silver", ("银牌",)))
 

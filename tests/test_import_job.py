@@ -8,8 +8,7 @@ from odoo.addons.partner_segment.wizards.partner_segment_import import (
     PartnerSegmentImport,
 )
 
-from .common import make_uscc
-from .test_import import ImportCase, csv_bytes
+from .common import ImportCase, csv_bytes, make_uscc
 
 
 def customers_csv(count, start=0, bad_row=None):

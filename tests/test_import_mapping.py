@@ -8,8 +8,8 @@ from ..importer import specs
 from ..importer.cells import CellError, parse_bool, parse_date, parse_number, to_text
 from ..importer.headers import header_candidate, header_detector, map_headers
 from ..importer.reader import open_table
+from .common import ImportCase, csv_bytes
 from .data.make_system_fixtures import SYSTEMS
-from .test_import import ImportCase, csv_bytes
 
 DATA = os.path.join(os.path.dirname(__file__), "data")
 

@@ -1,60 +1,11 @@
-from datetime import date, timedelta
+from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import Command, sql_db
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from .common import SegmentCase
-
-AS_OF = date(2026, 6, 30)
-ENGINE_LOGGER = "odoo.addons.partner_segment.models.partner_segment_engine"
-
-
-class ClassificationCase(SegmentCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.engine = cls.env["partner.segment.engine"]
-        cls.journal = cls.env["account.journal"].search(
-            [("type", "=", "sale"), ("company_id", "=", cls.env.company.id)], limit=1
-        )
-
-    @classmethod
-    def invoices(cls, specs, post=True):
-        """Create invoices from (partner, days before AS_OF, amount[, due days, type])."""
-        vals_list = []
-        for spec in specs:
-            partner, days, amount = spec[:3]
-            due = spec[3] if len(spec) > 3 else 30
-            move_type = spec[4] if len(spec) > 4 else "out_invoice"
-            invoice_date = AS_OF - timedelta(days=days)
-            vals_list.append(
-                {
-                    "move_type": move_type,
-                    "partner_id": partner.id,
-                    "journal_id": cls.journal.id,
-                    "invoice_date": invoice_date,
-                    "invoice_date_due": invoice_date + timedelta(days=due),
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": "line",
-                                "quantity": 1,
-                                "price_unit": amount,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                    ],
-                }
-            )
-        moves = cls.env["account.move"].create(vals_list)
-        if post:
-            moves.action_post()
-        return moves
-
-    def reclassify(self, **kwargs):
-        return self.engine._reclassify(self.env.company, as_of=AS_OF, **kwargs)
+from .common import AS_OF, ENGINE_LOGGER, ClassificationCase
 
 
 @tagged("post_install", "-at_install")

@@ -3,7 +3,7 @@ from unittest.mock import patch
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .test_reclassify import ClassificationCase
+from .common import ClassificationCase
 
 
 @tagged("post_install", "-at_install")

@@ -8,7 +8,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import SQL, mute_logger
 
-from .test_red_invoice_common import RedInvoiceCase
+from .common import RedInvoiceCase
 
 
 @tagged("post_install", "-at_install")

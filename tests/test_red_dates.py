@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo.tests import Form, tagged
 
-from .test_red_invoice_common import RedInvoiceCase
+from .common import RedInvoiceCase
 
 HEADER = (
     "发票种类,原发票代码,原发票号码,冲红原因,全额/部分,冲红金额,冲红税额,冲红日期\n"

@@ -1,7 +1,7 @@
 from odoo import Command
 from odoo.tests import Form, new_test_user, tagged
 
-from .test_red_invoice_common import RedInvoiceCase
+from .common import RedInvoiceCase
 
 DATE = "2025-04-01"
 

@@ -8,8 +8,8 @@ from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
+from .common import RedInvoiceCase
 from .data.make_red_fixtures import BLUES, FORM_S1, HEADERS, NOW, ROWS
-from .test_red_invoice_common import RedInvoiceCase
 
 DATA = os.path.join(os.path.dirname(__file__), "data")
 GOOD_ROWS = [n for n, column, _cells in ROWS if column is None]

@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
-from .test_red_invoice_common import RedInvoiceCase
+from .common import RedInvoiceCase
 
 
 @tagged("post_install", "-at_install")

@@ -6,8 +6,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import freeze_time, tagged
 
 from ..engine.red_invoice import RED_FORM_STATES
-from .test_red_invoice_common import RedInvoiceCase
-from .test_segment_report_common import html_tree, text_of
+from .common import RedInvoiceCase, html_tree, text_of
 
 NOW = datetime(2025, 4, 2, 8, 0, 0)  # UTC; 16:00 in Beijing
 

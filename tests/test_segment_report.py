@@ -5,8 +5,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import formatLang
 
-from .test_reclassify import AS_OF
-from .test_segment_report_common import SegmentReportCase, text_of
+from .common import AS_OF, SegmentReportCase, text_of
 
 DIMENSIONS = (
     "scale_class",

@@ -4,9 +4,7 @@ import tempfile
 
 from odoo.tests import Form, HttpCase, tagged
 
-from .test_reclassify import AS_OF
-from .test_red_invoice_common import RedInvoiceCase
-from .test_segment_report_common import SegmentReportCase
+from .common import AS_OF, RedInvoiceCase, SegmentReportCase
 
 # Kangxi radicals and CJK radical supplement: code points a CJK font may share a
 # glyph with an ideograph (⼾ U+2F3E and 户 U+6237), which the PDF's text must not use

@@ -2,8 +2,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
 from odoo.tools import formatLang
 
-from .test_red_invoice_common import RedInvoiceCase
-from .test_segment_report_common import html_tree, text_of
+from .common import RedInvoiceCase, html_tree, text_of
 
 
 @tagged("post_install", "-at_install")
