@@ -19,6 +19,7 @@ from . import account_move_red
 from . import account_move_line
 from . import partner_segment_overview
 from . import ir_actions_report
+from . import partner_segment_job_mixin
 from . import partner_segment_import_job
 from . import partner_segment_reclassify_job
 from . import partner_segment_import_mapping

@@ -48,7 +48,7 @@ class PartnerSegmentImportJob(models.Model):
     """
 
     _name = "partner.segment.import.job"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "partner.segment.job.mixin"]
     _description = "Background Import"
     _order = "id desc"
 
@@ -129,12 +129,6 @@ class PartnerSegmentImportJob(models.Model):
             )
         )
 
-    @api.depends("progress_done", "progress_total")
-    def _compute_progress(self):
-        for job in self:
-            total = job.progress_total
-            job.progress = 100.0 * job.progress_done / total if total else 0.0
-
     # ------------------------------------------------------------ actions
     def action_download_errors(self):
         self.ensure_one()
@@ -149,11 +143,6 @@ class PartnerSegmentImportJob(models.Model):
         """The records the import created or updated."""
         self.ensure_one()
         return self._job_wizard().action_open_records()
-
-    def action_refresh(self):
-        """Read the progress again (the bus also tells the form when it moves)."""
-        self.ensure_one()
-        return self._job_open()
 
     # ------------------------------------------------------------ hand-off
     @api.model
@@ -489,31 +478,14 @@ class PartnerSegmentImportJob(models.Model):
             vals["result_record_ids"] = records
         return env[self.res_model].create(vals)
 
-    def _job_open(self):
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "current",
-        }
+    _job_progress_channel = "partner_segment_import_progress"
 
-    def _job_notify_progress(self):
-        self.user_id._bus_send(
-            "partner_segment_import_progress",
-            {
-                "id": self.id,
-                "done": self.progress_done,
-                "total": self.progress_total,
-                "phase": self.phase,
-            },
-        )
+    def _job_progress_payload(self):
+        return {**super()._job_progress_payload(), "phase": self.phase}
 
     def _job_notify_end(self):
         """A message in the user's inbox with a link to the result, and a toast;
         the form reads the end."""
-        self._job_notify_progress()
         if self.state == "failed":
             body = self.env._(
                 "The import of %(filename)s failed: %(error)s",
@@ -535,18 +507,6 @@ class PartnerSegmentImportJob(models.Model):
                 updated=self.update_count,
                 errors=self.error_count,
             )
-        self.sudo().message_post(
-            body=body,
-            partner_ids=self.user_id.partner_id.ids,
-            message_type="notification",
-            subtype_xmlid="mail.mt_comment",
-        )
-        self.user_id._bus_send(
-            "simple_notification",
-            {
-                "type": "danger" if self.state == "failed" else "success",
-                "title": self.env._("Background import"),
-                "message": body,
-                "sticky": True,
-            },
+        self._job_post_end(
+            body, self.env._("Background import"), self.state == "failed"
         )

@@ -24,9 +24,10 @@ class PartnerSegmentReclassifyJob(models.Model):
     """
 
     _name = "partner.segment.reclassify.job"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "partner.segment.job.mixin"]
     _description = "Background Reclassification"
     _order = "id desc"
+    _job_progress_channel = "partner_segment_reclassify_progress"
 
     name = fields.Char(required=True, readonly=True)
     user_id = fields.Many2one(
@@ -65,16 +66,6 @@ class PartnerSegmentReclassifyJob(models.Model):
                 SQL.identifier(self._table),
             )
         )
-
-    @api.depends("progress_done", "progress_total")
-    def _compute_progress(self):
-        for job in self:
-            total = job.progress_total
-            job.progress = 100.0 * job.progress_done / total if total else 0.0
-
-    def action_refresh(self):
-        self.ensure_one()
-        return self._job_open()
 
     # ------------------------------------------------------------ hand-off
     @api.model
@@ -204,25 +195,8 @@ class PartnerSegmentReclassifyJob(models.Model):
         self.write({"state": "failed", "error_message": message})
         self._job_notify_end()
 
-    def _job_open(self):
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "current",
-        }
-
-    def _job_notify_progress(self):
-        self.user_id._bus_send(
-            "partner_segment_reclassify_progress",
-            {"id": self.id, "done": self.progress_done, "total": self.progress_total},
-        )
-
     def _job_notify_end(self):
         """A message in the user's inbox, and a toast; the form reads the end."""
-        self._job_notify_progress()
         if self.state == "failed":
             body = self.env._(
                 "The reclassification of %(count)s customers failed: %(error)s",
@@ -236,18 +210,6 @@ class PartnerSegmentReclassifyJob(models.Model):
                 count=self.progress_total,
                 changed=self.written_count,
             )
-        self.sudo().message_post(
-            body=body,
-            partner_ids=self.user_id.partner_id.ids,
-            message_type="notification",
-            subtype_xmlid="mail.mt_comment",
-        )
-        self.user_id._bus_send(
-            "simple_notification",
-            {
-                "type": "danger" if self.state == "failed" else "success",
-                "title": self.env._("Background reclassification"),
-                "message": body,
-                "sticky": True,
-            },
+        self._job_post_end(
+            body, self.env._("Background reclassification"), self.state == "failed"
         )
