@@ -23,3 +23,4 @@ from . import partner_segment_job_mixin
 from . import partner_segment_import_job
 from . import partner_segment_reclassify_job
 from . import partner_segment_import_mapping
+from . import partner_segment_policy
