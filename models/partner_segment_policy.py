@@ -124,9 +124,11 @@ class PartnerSegmentPolicy(models.Model):
                         name=policy.display_name,
                     )
                 )
-            if policy.dimension_key and policy.class_key not in dimensions.get(
+            if (
                 policy.dimension_key
-            ).class_keys():
+                and policy.class_key
+                not in dimensions.get(policy.dimension_key).class_keys()
+            ):
                 raise ValidationError(
                     self.env._(
                         "%(key)s is not a class of %(dimension)s (policy %(name)s).",
