@@ -149,7 +149,10 @@ class PartnerSegmentDimension(models.Model):
         elif "active" in vals:
             self._sync_views()
         self._sync_registry()
-        if vals.keys() & {"active", "name", "sequence"}:
+        if "company_id" in vals:
+            # the customer views leave out other companies' dimensions
+            self.env.registry.clear_cache("templates")
+        if vals.keys() & {"active", "name", "sequence", "company_id"}:
             # the other workers register it anew when their registry reloads
             self.env.registry.registry_invalidated = True
         return result
@@ -253,6 +256,17 @@ class PartnerSegmentDimension(models.Model):
             .search(["|", ("company_id", "=", False), ("company_id", "=", company.id)])
             .filtered(lambda d: d._field_key() in Partner._fields)
         )
+
+    @api.model
+    def _foreign_field_names(self, company):
+        """Customer fields of the dimensions of other companies than
+        ``company`` (archived ones too): hidden from its users."""
+        others = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("company_id", "!=", False), ("company_id", "!=", company.id)])
+        )
+        return {name for d in others for name in self._field_names(d._field_key())}
 
     @api.model
     def _read_custom_aggregates(self, company, as_of, rules, aggregates):
@@ -754,6 +768,7 @@ class PartnerSegmentDimension(models.Model):
             import_sequence=position,
             template_header=self.name,
             template_choices=tuple(c.name for c in self._classes()),
+            company_id=self.company_id.id or None,
         )
 
     def _translations(self, fname, langs):
