@@ -44,3 +44,4 @@ from . import test_custom_dimension
 from . import test_custom_dimension_consumers
 from . import test_custom_dimension_company
 from . import test_custom_dimension_conditions
+from . import test_custom_dimension_grouping
