@@ -353,6 +353,61 @@ def custom_dimensions_bench(env, as_of, category, results):
         )
 
 
+def fresh_condition_bench(env, as_of, results):
+    """A condition on the credit grade of the same run, side by side with the
+    steady-state run without it: the cost of reading this run's grades (one id
+    list per condition on a class) and of its Preview."""
+    engine = env["partner.segment.engine"]
+    company = env.company
+    t0 = time.monotonic()
+    engine._reclassify(company, as_of=as_of, commit=True)
+    results["fresh condition: steady-state run without it (s)"] = time.monotonic() - t0
+    dimension = env["partner.segment.dimension"].create(
+        {
+            "name": "Bench credit",
+            "code": "bench_credit",
+            "kind": "conditions",
+            "class_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "name": "Good",
+                        "code": "good",
+                        "sequence": 1,
+                        "domain": "[('credit_grade', 'in', ['AAA', 'AA'])]",
+                    },
+                ),
+                (
+                    0,
+                    0,
+                    {
+                        "name": "Watch",
+                        "code": "watch",
+                        "sequence": 2,
+                        "domain": "[('credit_grade', '!=', 'C')]",
+                    },
+                ),
+            ],
+        }
+    )
+    env.cr.commit()
+    engine._reclassify(company, as_of=as_of, commit=True)  # its first values
+    t0 = time.monotonic()
+    engine._reclassify(company, as_of=as_of, commit=True)
+    results["fresh condition: steady-state run with it (s)"] = time.monotonic() - t0
+    results["fresh condition: ratio with / without"] = (
+        results["fresh condition: steady-state run with it (s)"]
+        / results["fresh condition: steady-state run without it (s)"]
+    )
+    t0 = time.monotonic()
+    counts = dimension._preview_counts(company)
+    results["fresh condition: preview (s)"] = time.monotonic() - t0
+    results["fresh condition: preview customers with a class"] = sum(
+        n for c, n in counts.items() if c
+    )
+
+
 def add_invoices(env, count, as_of):
     """One new invoice today for ``count`` customers (as the incremental case)."""
     env.cr.execute(
@@ -412,6 +467,9 @@ def main():
     parser.add_argument("--invoices", type=int, default=100000)
     parser.add_argument("--keep", action="store_true", help="keep the database")
     parser.add_argument(
+        "--db", help="database name (default partner_segment_bench_<customers>)"
+    )
+    parser.add_argument(
         "--no-custom",
         action="store_true",
         help="skip the user-defined dimensions (the four shipped examples)",
@@ -423,7 +481,7 @@ def main():
         help="customers timed for the naive baseline (0: skip it)",
     )
     args = parser.parse_args()
-    db = f"partner_segment_bench_{args.customers}"
+    db = args.db or f"partner_segment_bench_{args.customers}"
     build_database(db)
 
     registry = open_registry(db)
@@ -480,6 +538,7 @@ def main():
             )
         if category is not None:
             custom_dimensions_bench(env, as_of, category, results)
+            fresh_condition_bench(env, as_of, results)
         cr.rollback()
 
     print(

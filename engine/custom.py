@@ -119,3 +119,71 @@ def classify_bands(aggregates, as_of, measure, bands, extra_key=None, pareto=Non
         )
         for pid, agg in aggregates.items()
     }
+
+
+# operators a condition on a class computed in the same run is read with
+FRESH_OPERATORS = ("=", "!=", "in", "not in")
+
+
+def matching_keys(operator, value, keys):
+    """The classes among ``keys`` and ``False`` (no class) that the condition
+    ``(field, operator, value)`` holds for, as the database decides it (``!=``
+    and ``not in`` hold for no class); None for another operator."""
+    candidates = {*keys, False}
+    if operator in ("=", "!="):
+        hit = {value or False} & candidates
+    elif operator in ("in", "not in"):
+        values = value if isinstance(value, list | tuple | set) else [value]
+        hit = {v or False for v in values} & candidates
+    else:
+        return None
+    return hit if operator in ("=", "in") else candidates - hit
+
+
+def domain_fields(domain):
+    """The field names of the leaves of ``domain``."""
+    return {
+        term[0]
+        for term in domain
+        if isinstance(term, list | tuple)
+        and len(term) == 3
+        and isinstance(term[0], str)
+    }
+
+
+def fresh_domain(domain, fresh, locks):
+    """``domain`` where a condition on a class computed in this run reads that
+    class, not the one stored by the previous run.
+
+    :param fresh: {field: (class keys, {partner id: class key or None})} of the
+        classes computed in this run
+    :param locks: {field: its lock field}: a locked class keeps the stored
+        value, which the original condition reads
+    A leaf ``(field, op, value)`` of ``fresh`` becomes
+    ``(locked and the leaf) or (not locked and id in the partners whose
+    computed class matches)``; other leaves, and operators other than
+    :data:`FRESH_OPERATORS`, are kept (they read what is stored).
+    """
+    result = []
+    for term in domain:
+        if isinstance(term, list | tuple) and len(term) == 3 and term[0] in fresh:
+            fname, operator, value = term
+            keys, values = fresh[fname]
+            hit = matching_keys(operator, value, keys)
+            if hit is not None:
+                ids = sorted(
+                    pid for pid, key in values.items() if (key or False) in hit
+                )
+                lock = locks[fname]
+                result += [
+                    "|",
+                    "&",
+                    (lock, "=", True),
+                    tuple(term),
+                    "&",
+                    (lock, "!=", True),
+                    ("id", "in", ids),
+                ]
+                continue
+        result.append(term)
+    return result

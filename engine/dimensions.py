@@ -53,6 +53,9 @@ class Dimension:
     # a region dimension: shown where the company's region grouping is this
     # one ("geographic", "economic") or "both"; empty: shown everywhere
     grouping: str = ""
+    # the one company whose customers it classifies (a user-defined dimension
+    # of one company); None: every company.  Shown in that company only.
+    company_id: int | None = None
 
     @property
     def field_name(self):
@@ -72,6 +75,10 @@ class Dimension:
     def shown_for(self, region_grouping):
         """Whether a company whose region grouping is ``region_grouping`` shows it."""
         return not self.grouping or region_grouping in (self.grouping, "both")
+
+    def shown_in(self, company_id):
+        """Whether the customers of company ``company_id`` are shown it."""
+        return self.company_id is None or self.company_id == company_id
 
     def aliases(self):
         """{alias: class key} of the import: the extra names of every class."""
@@ -106,24 +113,32 @@ def override_dimensions():
     return [d.key for d in _REGISTRY.values() if d.override]
 
 
-def _shown(attribute):
-    shown = [d for d in _REGISTRY.values() if getattr(d, attribute) is not None]
+def _shown(attribute, company_id=None):
+    shown = [
+        d
+        for d in _REGISTRY.values()
+        if getattr(d, attribute) is not None
+        and (company_id is None or d.shown_in(company_id))
+    ]
     return sorted(shown, key=lambda d: getattr(d, attribute))
 
 
-def overview_dimensions():
-    """Dimensions of the overview, in display order."""
-    return _shown("overview_sequence")
+def overview_dimensions(company_id=None):
+    """Dimensions of the overview, in display order (of one company's
+    customers with ``company_id``; else of every company)."""
+    return _shown("overview_sequence", company_id)
 
 
-def report_dimensions():
-    """Dimensions of the distribution report's tables, in printed order."""
-    return _shown("report_sequence")
+def report_dimensions(company_id=None):
+    """Dimensions of the distribution report's tables, in printed order (of
+    one company's customers with ``company_id``)."""
+    return _shown("report_sequence", company_id)
 
 
-def import_dimensions():
-    """Dimensions the customer import reads, in column order."""
-    return _shown("import_sequence")
+def import_dimensions(company_id=None):
+    """Dimensions the customer import reads, in column order (into
+    ``company_id`` with it)."""
+    return _shown("import_sequence", company_id)
 
 
 def class_orders():

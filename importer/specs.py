@@ -500,20 +500,25 @@ CUSTOMER_INSTRUCTIONS = (
 )
 
 
-def customer_dimensions():
-    """The dimensions the customer import reads, in column order."""
-    return dimensions.import_dimensions()
+def customer_dimensions(company_id=None):
+    """The dimensions the customer import reads, in column order; with
+    ``company_id``, those of that company's customers (a user-defined
+    dimension of another company is no column)."""
+    return dimensions.import_dimensions(company_id)
 
 
-def customer_dimension_keys():
-    return tuple(d.key for d in customer_dimensions())
+def customer_dimension_keys(company_id=None):
+    return tuple(d.key for d in customer_dimensions(company_id))
 
 
-def customer_columns():
+def customer_columns(company_id=None):
     """The customer import's columns: its own, then one per importable dimension."""
     return [
         *CUSTOMER_COLUMNS,
-        *(Column(d.key, tuple(d.import_headers)) for d in customer_dimensions()),
+        *(
+            Column(d.key, tuple(d.import_headers))
+            for d in customer_dimensions(company_id)
+        ),
     ]
 
 
@@ -527,8 +532,9 @@ def record_aliases(key):
     return dict(dimensions.get(key).record_aliases)
 
 
-def customer_template():
-    """(columns, examples, instructions) of the customer template.
+def customer_template(company_id=None):
+    """(columns, examples, instructions) of the customer template (of the
+    customers of ``company_id``, when given).
 
     The examples are rows in the columns' order; a dimension registered later
     gets its column, with an empty example cell.
@@ -543,7 +549,7 @@ def customer_template():
                     choices=tuple(d.template_choices),
                 ),
             )
-            for d in customer_dimensions()
+            for d in customer_dimensions(company_id)
         ),
     ]
     examples = [

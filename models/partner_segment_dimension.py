@@ -5,7 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..engine import custom, dimensions
-from ..engine.behaviour import window_start
+from ..engine.behaviour import classify, window_start
 
 FIELD_PREFIX = "x_seg_"
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,29}$")
@@ -149,7 +149,10 @@ class PartnerSegmentDimension(models.Model):
         elif "active" in vals:
             self._sync_views()
         self._sync_registry()
-        if vals.keys() & {"active", "name", "sequence"}:
+        if "company_id" in vals:
+            # the customer views leave out other companies' dimensions
+            self.env.registry.clear_cache("templates")
+        if vals.keys() & {"active", "name", "sequence", "company_id"}:
             # the other workers register it anew when their registry reloads
             self.env.registry.registry_invalidated = True
         return result
@@ -255,6 +258,17 @@ class PartnerSegmentDimension(models.Model):
         )
 
     @api.model
+    def _foreign_field_names(self, company):
+        """Customer fields of the dimensions of other companies than
+        ``company`` (archived ones too): hidden from its users."""
+        others = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("company_id", "!=", False), ("company_id", "!=", company.id)])
+        )
+        return {name for d in others for name in self._field_names(d._field_key())}
+
+    @api.model
     def _read_custom_aggregates(self, company, as_of, rules, aggregates):
         """Add the inputs only some measures need to ``aggregates`` (``extra``):
         read once per company, and only when an active dimension uses them."""
@@ -355,18 +369,18 @@ class PartnerSegmentDimension(models.Model):
         return self.env.cr.fetchall()
 
     @api.model
-    def _classify_custom(self, company, aggregates, as_of, only=None):
+    def _classify_custom(self, company, aggregates, as_of, only=None, classes=None):
         """{field key: {partner id: class code or None}} of the active dimensions
-        of ``company`` (or of ``only``), for the customers of ``aggregates``."""
+        of ``company`` (or of ``only``), for the customers of ``aggregates``.
+
+        The measures first, then the conditions in sequence: a condition on a
+        class computed in this run (``classes``, the built-in ones: {partner
+        id: {dimension: class}}, or a user dimension classified before it)
+        reads that class, not the previous run's."""
         result = {}
         pareto = None
         records = only if only is not None else self._custom_dimensions(company)
-        for dimension in records:
-            if dimension.kind == "conditions":
-                result[dimension._field_key()] = dimension._classify_conditions(
-                    company, aggregates
-                )
-                continue
+        for dimension in records.filtered(lambda d: d.kind == "measure"):
             if dimension.measure == "pareto_share" and pareto is None:
                 pareto = custom.pareto_shares(aggregates)
             result[dimension._field_key()] = custom.classify_bands(
@@ -377,11 +391,31 @@ class PartnerSegmentDimension(models.Model):
                 extra_key=dimension._extra_key(),
                 pareto=pareto,
             )
+        built_in = set(next(iter((classes or {}).values()), {}))
+        transposed = {}
+
+        def fresh(fname):
+            """{partner id: class} computed in this run, or None."""
+            if fname in result:
+                return result[fname]
+            if fname in built_in and fname not in transposed:
+                transposed[fname] = {pid: c.get(fname) for pid, c in classes.items()}
+            return transposed.get(fname)
+
+        for dimension in records.filtered(lambda d: d.kind == "conditions"):
+            result[dimension._field_key()] = dimension._classify_conditions(
+                company, aggregates, fresh
+            )
         return result
 
-    def _classify_conditions(self, company, aggregates):
+    def _classify_conditions(self, company, aggregates, fresh=None):
         """{partner id: code}: the first class in sequence whose domain matches,
-        each domain evaluated by the database for every partner at once."""
+        each domain evaluated by the database for every partner at once.
+
+        :param fresh: ``fresh(field)``: {partner id: class} of a dimension
+            classified in this run (None for other fields), which the domain's
+            conditions on that dimension read instead of the stored class
+        """
         self.ensure_one()
         Partner = (
             self.env["res.partner"]
@@ -394,39 +428,73 @@ class PartnerSegmentDimension(models.Model):
         for segment_class in self._classes():
             if not left:
                 break
-            query = Partner._search(segment_class._parsed_domain())
+            domain = segment_class._parsed_domain()
+            if fresh is not None:
+                domain = self._fresh_domain(domain, fresh)
+            query = Partner._search(domain)
             matched = left.intersection(query.get_result_ids())
             for pid in matched:
                 result[pid] = segment_class.code
             left -= matched
         return result
 
+    @api.model
+    def _fresh_domain(self, domain, fresh):
+        """``domain`` whose conditions on the classes ``fresh`` gives read them
+        (see ``engine.custom.fresh_domain``)."""
+        Partner = self.env["res.partner"]
+        runs, locks = {}, {}
+        for fname in custom.domain_fields(domain):
+            if fname not in Partner._segment_dimensions():
+                continue
+            values = fresh(fname)
+            if values is None:
+                continue
+            runs[fname] = (dimensions.get(fname).class_keys(), values)
+            locks[fname] = Partner._segment_field_names(fname)[2]
+        return custom.fresh_domain(domain, runs, locks) if runs else domain
+
     def _preview_counts(self, company):
         """{class record or None: customers} the engine would give now."""
         self.ensure_one()
         self.check_access("read")
+        # a condition on a built-in class reads the class the engine computes
+        # now (credit grades need the receivables)
+        on_built_in = self.kind == "conditions" and self._reads_built_in_classes()
         Engine = (
             self.env["partner.segment.engine"]
             .sudo()
             .with_company(company)
             .with_context(
                 segment_extra_dimension_ids=self.ids,
-                segment_without_receivables=self.kind == "conditions"
-                or self.measure not in RECEIVABLE_MEASURES,
+                segment_without_receivables=not on_built_in
+                and (
+                    self.kind == "conditions" or self.measure not in RECEIVABLE_MEASURES
+                ),
             )
         )
         as_of = fields.Date.context_today(self)
         rules = company.sudo()._get_segment_rules()
         aggregates = Engine._read_aggregates(company, as_of, rules)
-        codes = self._classify_custom(company, aggregates, as_of, only=self.sudo())[
-            self._field_key()
-        ]
+        classes = classify(aggregates, as_of, rules) if on_built_in else None
+        codes = self._classify_custom(
+            company, aggregates, as_of, only=self.sudo(), classes=classes
+        )[self._field_key()]
         by_code = {c.code: c for c in self._classes()}
         counts = {}
         for code in codes.values():
             segment_class = by_code.get(code)
             counts[segment_class] = counts.get(segment_class, 0) + 1
         return counts
+
+    def _reads_built_in_classes(self):
+        """Whether a condition of a class reads a class the engine computes."""
+        self.ensure_one()
+        Engine = self.env["partner.segment.engine"]
+        written = {d for d in Engine._engine_dimensions() if not self._is_field_key(d)}
+        return any(
+            custom.domain_fields(c._parsed_domain()) & written for c in self._classes()
+        )
 
     # ------------------------------------------------------------ storage
     @api.model
@@ -754,6 +822,7 @@ class PartnerSegmentDimension(models.Model):
             import_sequence=position,
             template_header=self.name,
             template_choices=tuple(c.name for c in self._classes()),
+            company_id=self.company_id.id or None,
         )
 
     def _translations(self, fname, langs):

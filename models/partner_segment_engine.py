@@ -511,11 +511,12 @@ class PartnerSegmentEngine(models.AbstractModel):
         """Hook: {partner id: {dimension: class}}; extend to add a dimension.
 
         The company classified is the environment's (``_reclassify`` sets it);
-        the user-defined dimensions of that company are classified here too.
+        the user-defined dimensions of that company are classified here too,
+        after the built-in ones, whose classes of this run their conditions read.
         """
         result = classify(aggregates, as_of, rules)
         custom = self.env["partner.segment.dimension"]._classify_custom(
-            self.env.company, aggregates, as_of
+            self.env.company, aggregates, as_of, classes=result
         )
         for key, classes in custom.items():
             for pid, values in result.items():

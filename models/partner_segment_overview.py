@@ -277,8 +277,10 @@ class PartnerSegmentOverview(models.Model):
                        AND %(readable)s
                    ) s
         CROSS JOIN LATERAL (VALUES %(pairs)s)
-                AS d(dimension, dimension_sequence, class_key, sequence, grouping)
-             WHERE d.grouping = '' OR s.region_grouping IN (d.grouping, 'both')
+                AS d(dimension, dimension_sequence, class_key, sequence, grouping,
+                     dimension_company_id)
+             WHERE (d.grouping = '' OR s.region_grouping IN (d.grouping, 'both'))
+               AND (d.dimension_company_id = 0 OR d.dimension_company_id = s.company_id)
           GROUP BY s.company_id, s.currency_id, d.dimension, d.dimension_sequence,
                    d.class_key, d.sequence
             """,
@@ -297,12 +299,14 @@ class PartnerSegmentOverview(models.Model):
             joins=SQL(" ").join(self._class_join_sql(d) for d in overview_dimensions),
             pairs=SQL(", ").join(
                 SQL(
-                    "(%s, %s, s.%s, %s, %s)",
+                    "(%s, %s, s.%s, %s, %s, %s)",
                     dimension.key,
                     index,
                     SQL.identifier(dimension.key),
                     class_number(dimension),
                     dimension.grouping,
+                    # a user dimension of one company: that company's rows only
+                    dimension.company_id or 0,
                 )
                 for index, dimension in enumerate(overview_dimensions)
             ),

@@ -491,6 +491,27 @@ class ResPartner(models.Model):
                 result.pop(fname, None)
         return result
 
+    @api.model
+    def _get_view_cache_key(self, view_id=None, view_type="form", **options):
+        """The customer views differ per company: see :meth:`_get_view`."""
+        key = super()._get_view_cache_key(view_id, view_type, **options)
+        return (*key, self.env.company.id)
+
+    @api.model
+    def _get_view(self, view_id=None, view_type="form", **options):
+        """Without the user-defined dimensions of other companies than the
+        current one: no column, filter, group-by or search field of theirs
+        (the views that add them are shared by every company).  Switching
+        company reloads the web client, which then reads the views again."""
+        arch, view = super()._get_view(view_id, view_type, **options)
+        foreign = self._segment_foreign_field_names()
+        if foreign:
+            for node in arch.xpath("//field[@name] | //filter[@name]"):
+                name = node.get("name")
+                if name in foreign or name.removeprefix("group_") in foreign:
+                    node.getparent().remove(node)
+        return arch, view
+
     @api.model_create_multi
     def create(self, vals_list):
         """A class given on create is an override, exactly as when written:
@@ -617,6 +638,14 @@ class ResPartner(models.Model):
         by_code = {c.code: c for c in dimension.class_ids}
         values = self.sudo().read([key], load=None) if self else []
         return {row["id"]: by_code[row[key]] for row in values if row[key] in by_code}
+
+    @api.model
+    def _segment_foreign_field_names(self):
+        """Fields of the user-defined dimensions of companies other than the
+        current one: not shown to its users (their values there are empty)."""
+        return self.env["partner.segment.dimension"]._foreign_field_names(
+            self.env.company
+        )
 
     @api.model
     def _segment_dimensions(self):

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..engine import dimensions
+
 HISTORY_LIMIT = 20
 CREDIT_GROUPS = ("account.group_account_invoice", "account.group_account_readonly")
 
@@ -57,7 +59,10 @@ class ReportPartnerProfile(models.AbstractModel):
     def _get_classification_rows(self, partner):
         """[{dimension, label, computed, effective, locked}] of one partner."""
         rows = []
+        company_id = self.env.company.id
         for dimension in partner._segment_dimensions():
+            if not dimensions.get(dimension).shown_in(company_id):
+                continue  # a user-defined dimension of another company
             computed, _manual, locked = partner._segment_field_names(dimension)
             field = partner._fields[dimension]
             rows.append(

@@ -158,9 +158,14 @@ class ReportSegmentDistribution(models.AbstractModel):
     @api.model
     def _get_report_dimensions(self, company):
         """The dimensions printed for ``company``: its region grouping decides
-        whether the geographic regions, the economic ones or both appear."""
+        whether the geographic regions, the economic ones or both appear; a
+        user-defined dimension of another company does not."""
         grouping = company.segment_region_grouping
-        return [d.key for d in self._report_dimensions() if d.shown_for(grouping)]
+        return [
+            d.key
+            for d in self._report_dimensions()
+            if d.shown_for(grouping) and d.shown_in(company.id)
+        ]
 
     @api.model
     def _source_dimensions(self):

@@ -42,3 +42,6 @@ from . import test_dimension_registry
 from . import test_dimension_extension
 from . import test_custom_dimension
 from . import test_custom_dimension_consumers
+from . import test_custom_dimension_company
+from . import test_custom_dimension_conditions
+from . import test_custom_dimension_grouping

@@ -50,7 +50,7 @@ class PartnerSegmentImport(models.TransientModel):
         return "res.partner"
 
     def _import_columns(self):
-        return specs.customer_columns()
+        return specs.customer_columns(self.env.company.id)
 
     def _import_required_titles(self):
         return ["客户名称 / Name"]
@@ -72,7 +72,7 @@ class PartnerSegmentImport(models.TransientModel):
             context["country_id"] = self._import_country_lookup()
         if "state_id" in keys:
             context["state_id"] = {}  # {country id: lookup}, filled per country met
-        for dimension in specs.customer_dimensions():
+        for dimension in specs.customer_dimensions(self.env.company.id):
             if dimension.key in keys:
                 context[dimension.key] = self._import_dimension_lookup(dimension)
         if "user_id" in keys:
@@ -101,7 +101,7 @@ class PartnerSegmentImport(models.TransientModel):
         self._import_parse_vat(row, country)
         self._import_parse_numbers(row, header_map, specs.NUMBER_FIELDS)
         self._import_parse_state(row, country, context)
-        for key in ("industry_id", *specs.customer_dimension_keys()):
+        for key in ("industry_id", *specs.customer_dimension_keys(self.env.company.id)):
             self._import_parse_lookup(row, key, context)
         if "user_id" in row.values:
             self._import_parse_user(row, context)
@@ -124,7 +124,7 @@ class PartnerSegmentImport(models.TransientModel):
     def _import_column_fields(self, key):
         """A classification column writes its class by hand (the partner sets
         its manual value and lock); the province column may set the country."""
-        if key in specs.customer_dimension_keys():
+        if key in specs.customer_dimension_keys(self.env.company.id):
             return [key, *self.env["res.partner"]._segment_field_names(key)[1:]]
         if key == "state_id":
             return ["state_id", "country_id"]
@@ -216,7 +216,7 @@ class PartnerSegmentImport(models.TransientModel):
             self._import_apply_related(partners, related, context)
 
     def _import_template(self):
-        return specs.customer_template()
+        return specs.customer_template(self.env.company.id)
 
     def _import_template_sheet_title(self):
         return "客户 Customers"
@@ -344,7 +344,9 @@ class PartnerSegmentImport(models.TransientModel):
         # read, as field groups go) were refused before the run
         records = partners.browse([r.match for r in rows])
         fnames = set().union(*(row.vals for row in rows))
-        classes = fnames.intersection(specs.customer_dimension_keys())
+        classes = fnames.intersection(
+            specs.customer_dimension_keys(self.env.company.id)
+        )
         current = self._import_current_values(records, fnames - classes)
         current.update(records._segment_overridden_values(sorted(classes)))
         groups = {}
