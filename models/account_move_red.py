@@ -549,26 +549,22 @@ class AccountMove(models.Model):
         return to_post
 
     def _post_red_invoices_checked(self):
-        """``action_post`` of these moves, with core's ``checked`` flag set for
-        all of them in one write.
+        """``action_post`` of these moves, with core's ``checked`` flag set in
+        one write.
 
-        Core's ``_post`` assigns ``checked`` (the journal's "autocheck on
-        post") move by move, before the one write that posts them all: each
-        assignment is a full ``write`` of one move, which snapshots and
-        synchronises its tax, payment-term and receivable lines and checks its
-        balance, for a value the credit note, copied from its posted invoice,
-        usually has already. Here the moves that need it get it in one write
-        (one value, one synchronisation), and ``_post``'s assignments only
-        meet the value in the cache: the same flag, no second sync of every
-        credit note's lines. Nothing booked changes."""
-        checked = self._fields["checked"]
-        for value, moves in self.grouped(
-            lambda move: bool(move.journal_id.autocheck_on_post)
-        ).items():
-            moves.filtered(lambda move, value=value: move.checked != value).write(
-                {"checked": value}
-            )
-        with self.env.protecting([checked], self):
+        Core's ``_post`` sets ``checked`` when the journal checks on posting
+        ("autocheck on post"), move by move, before the one write that posts
+        them all: each assignment is a full ``write`` of one move, which
+        snapshots and synchronises its tax, payment-term and receivable lines
+        and checks its balance, for a value the credit note, copied from its
+        posted invoice, usually has already. Here the moves of such journals
+        get the flag in one write, and ``_post``'s assignments only meet it in
+        the cache: the same flag, without a sync per credit note. The moves of
+        other journals are left to core (which, depending on the version,
+        clears the flag or leaves it). Nothing booked changes."""
+        autocheck = self.filtered(lambda move: move.journal_id.autocheck_on_post)
+        autocheck.filtered(lambda move: not move.checked).write({"checked": True})
+        with self.env.protecting([self._fields["checked"]], autocheck):
             return self.action_post()
 
     @api.model
