@@ -18,11 +18,15 @@ _logger = logging.getLogger(__name__)
 
 # The credit notes that count against their invoice's remaining amount: posted
 # ones (those being posted are posted when the constraints run), and drafts
-# made as red invoices (a red reason: the entry's pending confirmation forms).
-# A draft from core's Reverse reserves nothing. Shared by the SQL of
+# made as red invoices (a red reason: the entry's pending confirmation forms)
+# whose form is not void: a form lapsed after 72 hours (07) or voided on the
+# platform (05, 06, 08 to 13) never issues its red invoice, so its draft holds
+# nothing. A draft from core's Reverse reserves nothing. Shared by the SQL of
 # account.move and account.move.line, where the credit note is ``move``.
 RED_COUNTED_SQL = SQL(
-    "(move.state = 'posted' OR (move.state = 'draft' AND move.red_reason IS NOT NULL))"
+    "(move.state = 'posted' OR (move.state = 'draft' AND move.red_reason IS NOT NULL"
+    " AND (move.red_form_state IS NULL OR move.red_form_state <> ALL(%s))))",
+    list(red_rules.RED_FORM_STATES_VOID),
 )
 
 
@@ -222,6 +226,7 @@ class AccountMove(models.Model):
         "reversal_move_ids.amount_untaxed",
         "reversal_move_ids.state",
         "reversal_move_ids.red_reason",
+        "reversal_move_ids.red_form_state",
     )
     def _compute_red_remaining(self):
         blues = self.filtered(lambda m: m.move_type == "out_invoice" and m._origin)
@@ -481,7 +486,7 @@ class AccountMove(models.Model):
     # Amounts are checked through the lines' own fields (account.move.line):
     # a trigger on the computed amount_untaxed would run the check at every
     # recomputation while Odoo builds a move (5 times per core reversal).
-    @api.constrains("reversed_entry_id", "state", "red_reason")
+    @api.constrains("reversed_entry_id", "state", "red_reason", "red_form_state")
     def _check_red_remaining(self):
         # the invoices in the rule's scope, and those that a red invoice (one
         # with a red reason, as the entry and the import make them) reverses
@@ -648,7 +653,7 @@ class AccountMove(models.Model):
         if not self.ids:
             return {}
         self.env["account.move"].flush_model(
-            ["reversed_entry_id", "move_type", "state", "red_reason"]
+            ["reversed_entry_id", "move_type", "state", "red_reason", "red_form_state"]
         )
         self.env["account.move.line"].flush_model(
             ["move_id", "display_type", "price_subtotal"]
@@ -683,7 +688,7 @@ class AccountMove(models.Model):
         if not self.ids:
             return {}
         self.env["account.move"].flush_model(
-            ["reversed_entry_id", "move_type", "state", "red_reason"]
+            ["reversed_entry_id", "move_type", "state", "red_reason", "red_form_state"]
         )
         self.env["account.move.line"].flush_model(
             ["move_id", "display_type", "amount_currency"]
@@ -819,7 +824,12 @@ class AccountMove(models.Model):
         amount (see ``RED_COUNTED_SQL``)."""
         self.ensure_one()
         return self.move_type == "out_refund" and (
-            self.state == "posted" or (self.state == "draft" and bool(self.red_reason))
+            self.state == "posted"
+            or (
+                self.state == "draft"
+                and bool(self.red_reason)
+                and self.red_form_state not in red_rules.RED_FORM_STATES_VOID
+            )
         )
 
     def _is_red_invoice(self):

@@ -49,6 +49,7 @@ class AccountMoveLine(models.Model):
         "red_line_ids.price_subtotal",
         "red_line_ids.parent_state",
         "red_line_ids.move_id.red_reason",
+        "red_line_ids.move_id.red_form_state",
         "red_line_ids.red_amount_only",
     )
     def _compute_red_remaining(self):
@@ -116,7 +117,9 @@ class AccountMoveLine(models.Model):
         quantity. The rule holds whoever reads it, so no record rule applies."""
         if not self.ids:
             return {}
-        self.env["account.move"].flush_model(["move_type", "state", "red_reason"])
+        self.env["account.move"].flush_model(
+            ["move_type", "state", "red_reason", "red_form_state"]
+        )
         self.flush_model(
             [
                 "move_id",
@@ -155,7 +158,9 @@ class AccountMoveLine(models.Model):
         ``price_subtotal``), in one grouped query: ``{line id: tax}``."""
         if not self.ids:
             return {}
-        self.env["account.move"].flush_model(["move_type", "state", "red_reason"])
+        self.env["account.move"].flush_model(
+            ["move_type", "state", "red_reason", "red_form_state"]
+        )
         self.flush_model(
             ["move_id", "red_origin_line_id", "price_total", "price_subtotal"]
         )

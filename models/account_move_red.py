@@ -363,6 +363,7 @@ class AccountMove(models.Model):
             [self._prepare_red_reversal_vals(request) for request in requests],
             cancel=False,
         )
+        self._prepare_red_lines_as_refund(vals_list)
         # created on the invoices, as core's copy creates each copy on its
         # original: Odoo then synchronises the new moves' receivable lines (and
         # keeps the copied tax lines) as it does for a copy
@@ -402,6 +403,65 @@ class AccountMove(models.Model):
             }
         )
         return credit_notes
+
+    @api.model
+    def _prepare_red_lines_as_refund(self, vals_list):
+        """Give the lines copied from the invoices (``vals_list``, the credit
+        notes' values, as core's copy gives them) the amounts and the tax
+        repartition of a credit note.
+
+        Core's copy keeps the invoice's signs: each product line's amount and
+        each tax line's amount and repartition line are the invoice's, and
+        Odoo's synchronisation of the new credit note then rewrites every
+        product line, one ``write`` per line, with the refund's amounts, and
+        replaces its tax lines. Given the refund's values here, the
+        synchronisation computes the same and finds nothing to write: it still
+        computes everything, and what differs (a rate, a rounding, tags) it
+        writes as before, so the booking is core's."""
+        company_currency = {}
+        Repartition = self.env["account.tax.repartition.line"]
+        invoice_repartitions = Repartition.browse(
+            {
+                command[2]["tax_repartition_line_id"]
+                for vals in vals_list
+                for command in vals.get("line_ids", ())
+                if command[0] == Command.CREATE
+                and command[2].get("display_type") == "tax"
+                and command[2].get("tax_repartition_line_id")
+            }
+        )
+        refund_of = {}
+        for line in invoice_repartitions.filtered(
+            lambda r: r.document_type == "invoice"
+        ):
+            index = list(line.tax_id.invoice_repartition_line_ids).index(line)
+            refund = line.tax_id.refund_repartition_line_ids[index : index + 1]
+            if len(refund) == 1 and refund.repartition_type == line.repartition_type:
+                refund_of[line.id] = refund
+        Company = self.env["res.company"]
+        for vals in vals_list:
+            company_id = vals.get("company_id")
+            if company_id not in company_currency:
+                company_currency[company_id] = Company.browse(company_id).currency_id.id
+            same_currency = vals.get("currency_id") == company_currency[company_id]
+            for command in vals.get("line_ids", ()):
+                line_vals = command[2]
+                if command[0] != Command.CREATE:
+                    continue
+                display_type = line_vals.get("display_type")
+                if display_type == "product" and line_vals.get("amount_currency"):
+                    line_vals["amount_currency"] = -line_vals["amount_currency"]
+                    if same_currency:
+                        line_vals["balance"] = line_vals["amount_currency"]
+                elif display_type == "tax":
+                    refund = refund_of.get(line_vals.get("tax_repartition_line_id"))
+                    if not refund:
+                        continue
+                    line_vals["tax_repartition_line_id"] = refund.id
+                    for fname in ("balance", "amount_currency"):
+                        if line_vals.get(fname):
+                            line_vals[fname] = -line_vals[fname]
+                    line_vals["tax_tag_ids"] = [Command.set(refund.tag_ids.ids)]
 
     @api.model
     def _get_red_target_taxes(self, requests):
@@ -485,8 +545,27 @@ class AccountMove(models.Model):
             and not (move.auto_post == "at_date" and move.date > today)
         )
         if to_post:
-            to_post.action_post()
+            to_post._post_red_invoices_checked()
         return to_post
+
+    def _post_red_invoices_checked(self):
+        """``action_post`` of these moves, with core's ``checked`` flag set in
+        one write.
+
+        Core's ``_post`` sets ``checked`` when the journal checks on posting
+        ("autocheck on post"), move by move, before the one write that posts
+        them all: each assignment is a full ``write`` of one move, which
+        snapshots and synchronises its tax, payment-term and receivable lines
+        and checks its balance, for a value the credit note, copied from its
+        posted invoice, usually has already. Here the moves of such journals
+        get the flag in one write, and ``_post``'s assignments only meet it in
+        the cache: the same flag, without a sync per credit note. The moves of
+        other journals are left to core (which, depending on the version,
+        clears the flag or leaves it). Nothing booked changes."""
+        autocheck = self.filtered(lambda move: move.journal_id.autocheck_on_post)
+        autocheck.filtered(lambda move: not move.checked).write({"checked": True})
+        with self.env.protecting([self._fields["checked"]], autocheck):
+            return self.action_post()
 
     @api.model
     def _get_red_request(self, request):

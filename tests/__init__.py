@@ -24,6 +24,7 @@ from . import test_import
 from . import test_import_tour
 from . import test_red_import
 from . import test_red_import_tax
+from . import test_red_import_job
 from . import test_red_dates
 from . import test_red_scope
 from . import test_red_concurrency

@@ -412,6 +412,74 @@ class TestRedPlatformRules(RedInvoiceCase):
         )
         self.assertEqual(str(red.red_form_datetime), "2025-03-30 08:01:00")
 
+    def test_void_form_no_longer_holds_the_invoice(self):
+        """The draft of a pending form holds what it reverses until its form
+        lapses (07) or is voided on the platform: then a new form may reverse
+        it, and the void draft can never be revived beyond what remains."""
+        invoice = self.create_invoice("digital_normal")
+        pending = self.issue_red(
+            invoice,
+            red_form_state="02",
+            red_form_number=self.form(21),
+            red_form_datetime=NOW - timedelta(hours=71),
+            user=self.invoicing_user,
+        )
+        self.assertEqual((pending.state, pending.amount_untaxed), ("draft", 2000.0))
+        self.assertEqual(invoice.red_remaining_amount, 0.0)
+        request = {
+            "move": invoice.id,
+            "reason": "02",
+            "date": fields.Date.to_date("2025-04-02"),
+            "form_state": "01",
+            "form_number": self.form(22),
+        }
+        Move = self.env["account.move"].with_user(self.invoicing_user)
+        with self.assertRaisesRegex(UserError, "Nothing is left to reverse"):
+            Move._check_red_request(request)
+        with freeze_time(NOW + timedelta(hours=2)):
+            self.assertEqual(self.env["account.move"]._cron_red_form_lapse(), pending)
+        self.assertEqual((pending.red_form_state, pending.state), ("07", "draft"))
+        self.assertEqual(invoice.red_remaining_amount, 2000.0)
+        self.assertEqual(invoice.red_invoice_count, 0)
+        self.assertEqual(
+            invoice.invoice_line_ids.mapped("red_remaining_amount"), [1000.0, 1000.0]
+        )
+        # a new form reverses the invoice in full, the void draft stays aside
+        Move._check_red_request(request)
+        red = self.issue_red(
+            invoice,
+            red_form_state="01",
+            red_form_number=self.form(22),
+            user=self.invoicing_user,
+        )
+        self.assertEqual((red.state, red.amount_total), ("posted", 2260.0))
+        self.assertEqual(invoice.payment_state, "reversed")
+        self.assertEqual(invoice.red_remaining_amount, 0.0)
+        # the same for a form voided on the platform (10 作废(异常凭证)),
+        # and a void draft set back to an issuable state counts again
+        other = self.create_invoice("digital_normal")
+        voided = self.issue_red(
+            other,
+            lines={0: (4.0, None)},
+            red_form_state="02",
+            red_form_number=self.form(23),
+            red_form_datetime=NOW - timedelta(hours=1),
+            user=self.invoicing_user,
+        )
+        self.assertEqual(other.red_remaining_amount, 1600.0)
+        voided.with_user(self.invoicing_user).red_form_state = "10"
+        self.assertEqual(other.red_remaining_amount, 2000.0)
+        self.issue_red(
+            other,
+            red_form_state="01",
+            red_form_number=self.form(24),
+            user=self.invoicing_user,
+        )
+        self.assertEqual(other.red_remaining_amount, 0.0)
+        with self.assertRaisesRegex(ValidationError, "would reverse more"):
+            voided.with_user(self.invoicing_user).red_form_state = "04"
+            voided.flush_recordset()
+
     # ------------------------------------------------------------ remark
     def test_remark_wording_per_channel(self):
         special = self.create_invoice("special")
