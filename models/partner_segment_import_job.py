@@ -14,7 +14,7 @@ from odoo.tools import SQL
 
 from ..importer.reader import ImportFileError
 from ..importer.report import write_error_workbook
-from ..importer.rows import ImportResult, batched
+from ..importer.rows import ImportResult
 from .partner_segment_job_mixin import CronBudget
 
 _logger = logging.getLogger(__name__)
@@ -329,7 +329,12 @@ class PartnerSegmentImportJob(models.Model):
             if self.state == "queued":
                 self.write({"state": "running"})
             batches = 0
-            for chunk in batched(rows_iter, wizard._import_job_batch_size):
+            first = wizard._import_job_batch_size
+            size = first
+            if budget:  # at the speed the last committed batch went
+                rate = (self.run_state or {}).get("rate")
+                size = budget.batch_size(rate, first, wizard._import_job_batch_max)
+            while chunk := list(islice(rows_iter, size)):
                 if budget:
                     budget.start_batch()
                 result = ImportResult()
@@ -345,15 +350,19 @@ class PartnerSegmentImportJob(models.Model):
                         self.env.flush_all()
                         savepoint.rollback()
                         self.env.invalidate_all()
-                self._job_add(wizard, result, len(chunk), context, header_map, table)
+                rate = None
+                if budget:
+                    rate = len(chunk) / max(budget.end_batch(), 0.001)
+                    size = budget.batch_size(rate, first, wizard._import_job_batch_max)
+                self._job_add(
+                    wizard, result, len(chunk), context, header_map, table, rate
+                )
                 self._job_write_keys(context["_seen_keys"], stored)
                 self.refused_columns = "\n".join(refused)
                 self.env.invalidate_all()
                 commit()
                 self._job_notify_progress()
                 batches += 1
-                if budget:
-                    budget.end_batch()
                 if (max_batches and batches >= max_batches) or (
                     budget and not budget.room()
                 ):
@@ -395,9 +404,12 @@ class PartnerSegmentImportJob(models.Model):
         if previous:
             previous.table.close()
 
-    def _job_add(self, wizard, result, consumed, context, header_map, table):
-        """Add a batch's outcome to the job (committed with it)."""
+    def _job_add(self, wizard, result, consumed, context, header_map, table, rate):
+        """Add a batch's outcome to the job (committed with it), and the rows
+        per second it went at (the next call's first batch is sized by it)."""
         state = dict(self.run_state or {})
+        if rate:
+            state["rate"] = rate
         failed = state.get("failed", [])
         for row in result.failed:
             failed.append(

@@ -29,6 +29,7 @@ class CronBudget:
     WALL_SHARE = 0.4  # 48 s of the default 120 s
     CPU_SHARE = 0.5  # 30 s of the default 60 s, from the start of the pass
     MARGIN = 1.5  # the next batch may take this much longer than the longest
+    BATCH_SHARE = 0.25  # a batch aims at this share of the call's real time
     DEFAULT_WALL = 60  # no real-time limit (threaded server without limits)
 
     def __init__(self, wall=None):
@@ -42,6 +43,7 @@ class CronBudget:
             if started:
                 wall -= max(time.time() - started, 0)
         self.wall_deadline = now + wall
+        self.batch_seconds = max(wall, 1) * self.BATCH_SHARE
         self.cpu_deadline = None
         soft, _hard = resource.getrlimit(resource.RLIMIT_CPU)
         limit_cpu = config.get("limit_time_cpu") or 0
@@ -60,10 +62,20 @@ class CronBudget:
         self._mark = (time.monotonic(), self._cpu())
 
     def end_batch(self):
-        """Count the batch just ended (from ``start_batch``) among the longest."""
+        """Count the batch just ended (from ``start_batch``) among the longest;
+        its real time."""
         wall, cpu = self._mark
-        self.longest_wall = max(self.longest_wall, time.monotonic() - wall)
+        seconds = time.monotonic() - wall
+        self.longest_wall = max(self.longest_wall, seconds)
         self.longest_cpu = max(self.longest_cpu, self._cpu() - cpu)
+        return seconds
+
+    def batch_size(self, rate, first, largest):
+        """Rows of the next batch at ``rate`` rows per second of real time
+        (None: unknown, ``first``), to last about ``batch_seconds``."""
+        if not rate:
+            return first
+        return max(1, first // 4, min(largest, int(rate * self.batch_seconds)))
 
     def room(self):
         """Whether one more batch ends in time."""

@@ -46,6 +46,11 @@ class TestImportJob(ImportCase):
         )
         batch.start()
         self.addCleanup(batch.stop)
+        largest = patch.object(
+            type(self.env["partner.segment.import"]), "_import_job_batch_max", 2
+        )
+        largest.start()
+        self.addCleanup(largest.stop)
         # no file left open by another test
         self.forget_open_file()
         self.addCleanup(self.forget_open_file)
@@ -334,3 +339,26 @@ class TestImportJob(ImportCase):
         partners = self.imported()
         self.assertEqual(sorted(job.sudo()._job_record_ids()), sorted(partners.ids))
         self.assertLessEqual(len(job.sudo().run_state["record_ranges"]), 2)
+
+    def test_batches_follow_the_speed_of_the_server(self):
+        wizard_class = type(self.env["partner.segment.import"])
+        job = self.start(customers_csv(5), policy="skip")
+        with patch.object(wizard_class, "_import_job_batch_max", 100):
+            # a fast server: after the first (cautious) batch, the rest at once
+            seen = self.run_job(job, budget=CronBudget(wall=600))
+        self.assertEqual(seen, [("write", 2), ("write", 5)])
+        self.assertGreater(job.run_state["rate"], 0)
+        # a slow one (the rate its last batch went at): smaller batches
+        job = self.start(customers_csv(5, start=10), policy="skip")
+        self.run_job(job, max_batches=1)
+        job.sudo().run_state = {**job.run_state, "rate": 0.001}
+        with patch.object(wizard_class, "_import_job_batch_max", 100):
+            budget = CronBudget(wall=600)
+            budget.MARGIN = 0  # never stops for time here
+            seen = self.run_job(job, budget=budget, max_batches=1)
+        self.assertEqual(seen, [("write", 3)])
+        budget = CronBudget(wall=48)
+        self.assertEqual(budget.batch_size(None, 200, 5000), 200)
+        self.assertEqual(budget.batch_size(100, 200, 5000), 1200)  # 12 s of rows
+        self.assertEqual(budget.batch_size(1, 200, 5000), 50)
+        self.assertEqual(budget.batch_size(10**6, 200, 5000), 5000)
