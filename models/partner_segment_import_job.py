@@ -1,7 +1,9 @@
 import base64
 import hashlib
 import logging
-import time
+import threading
+from collections import deque
+from dataclasses import dataclass
 from itertools import islice
 
 import psycopg2
@@ -12,11 +14,53 @@ from odoo.tools import SQL
 
 from ..importer.reader import ImportFileError
 from ..importer.report import write_error_workbook
-from ..importer.rows import ImportResult, batched
+from ..importer.rows import ImportResult
+from .partner_segment_job_mixin import CronBudget
 
 _logger = logging.getLogger(__name__)
 
 MAX_ERROR_LINES = 1000  # shown on screen; the error report has every row
+
+
+@dataclass
+class _OpenFile:
+    """A job's file left open by a cron call, where its committed batches
+    stopped: the next call in the same process goes on reading it instead of
+    decoding, parsing and skipping it again, and has the keys it has seen."""
+
+    db: str
+    job_id: int
+    checksum: str
+    phase: str
+    next_row: int
+    table: object
+    rows: object
+    seen: dict
+
+    def matches(self, job):
+        return (self.db, self.job_id, self.checksum, self.phase, self.next_row) == (
+            job.env.cr.dbname,
+            job.id,
+            job.checksum,
+            job.phase,
+            job.next_row,
+        )
+
+
+# one open file per process at most (a cron worker runs one job at a time)
+_open_file = [None]
+_open_file_lock = threading.Lock()
+
+
+def _add_ranges(ranges, ids):
+    """Add ``ids`` to ``ranges`` ([[first, last], ...]): the records of an
+    import are mostly created in a row, so 100,000 ids take a few ranges."""
+    for record_id in ids:
+        if ranges and ranges[-1][1] + 1 == record_id:
+            ranges[-1][1] = record_id
+        else:
+            ranges.append([record_id, record_id])
+    return ranges
 
 
 class PartnerSegmentImportJobKey(models.Model):
@@ -191,20 +235,22 @@ class PartnerSegmentImportJob(models.Model):
 
     # ------------------------------------------------------------ the cron
     @api.model
-    def _cron_run_jobs(self, time_budget=20):
-        """Run the oldest waiting job for about ``time_budget`` seconds.
+    def _cron_run_jobs(self, time_budget=None):
+        """Run the waiting jobs, oldest first, within a :class:`CronBudget`
+        (``time_budget`` seconds instead, from a shell or a test).
 
         Every batch is committed with the job's progress.  The cron runner
         would call this ten times in one pass of the cron worker, whose
-        watchdog is Odoo's real-time limit for the whole pass; so one call
-        works for ``time_budget`` seconds and triggers the cron again while
-        work is left.
+        time limits count from the start of the whole pass; so one call works
+        as long as its budget lets it and triggers the cron again while work
+        is left.
         """
         self = self.sudo()  # the jobs are the cron's; each runs as its user
-        deadline = time.monotonic() + time_budget
+        budget = CronBudget(time_budget)
         cron = self.env["ir.cron"]
+        engine = self.env["partner.segment.engine"]  # commits, never in tests
         done = 0
-        while time.monotonic() < deadline:
+        while budget.room():
             job = self.search(
                 [("state", "in", ("queued", "running"))], limit=1, order="id"
             )
@@ -218,10 +264,10 @@ class PartnerSegmentImportJob(models.Model):
                 cron._notify_progress(
                     done=done + max(job.progress_done - before, 0), remaining=1
                 )
-                self.env.cr.commit()
+                engine._commit()
 
-            job._job_run(deadline=deadline, commit=commit)
-            self.env.cr.commit()
+            job._job_run(budget=budget, commit=commit)
+            engine._commit()
             done += max(job.progress_done - before, 0)
         left = self.search_count([("state", "in", ("queued", "running"))])
         # remaining=0: the runner would otherwise call again within the same
@@ -230,16 +276,16 @@ class PartnerSegmentImportJob(models.Model):
         if left:
             self.env.ref("partner_segment.ir_cron_import_job")._trigger()
 
-    def _job_run(self, deadline=None, max_batches=None, commit=None):
+    def _job_run(self, budget=None, max_batches=None, commit=None):
         """Run this job from its last committed batch until the end of the
-        file, the ``deadline`` (time.monotonic()) or ``max_batches`` batches;
-        ``commit`` is called after every batch.  A failure ends the job with
-        its message."""
+        file, the end of the ``budget`` (a :class:`CronBudget`) or
+        ``max_batches`` batches; ``commit`` is called after every batch.  A
+        failure ends the job with its message."""
         self.ensure_one()
         commit = commit or (lambda: None)
         try:
             # each batch runs in its own savepoint: no outer one, the batches commit
-            finished = self._job_run_batches(deadline, max_batches, commit)
+            finished = self._job_run_batches(budget, max_batches, commit)
         except (UserError, ImportFileError) as error:
             self._job_fail(str(error.args[0]) if error.args else str(error))
             return
@@ -254,26 +300,43 @@ class PartnerSegmentImportJob(models.Model):
         if finished:
             self._job_phase_end()
 
-    def _job_run_batches(self, deadline, max_batches, commit):
-        """Process batches; True when the file's end is reached."""
-        wizard = self._job_wizard()
+    def _job_run_batches(self, budget, max_batches, commit):
+        """Process batches; True when the file's end is reached.
+
+        The file is read from where the last committed batch stopped: still
+        open in this process when the previous call left it there, else
+        decoded again and its rows done skipped."""
+        opened = self._job_take_open_file()
+        # a wizard in memory only: its file is not written again at every call
+        wizard = self._job_wizard(new=True, with_file=not opened)
         wizard._import_check_access()
-        table = wizard._import_open()
+        if opened:
+            table, rows_iter, seen = opened.table, opened.rows, opened.seen
+        else:
+            table = wizard._import_open()
+            rows_iter = iter(table.rows)
+            deque(islice(rows_iter, self.next_row), maxlen=0)
+            seen = self._job_read_keys()
+        keep = False
         try:
             # the mapping the wizard fixed when the job started (its options)
             header_map = wizard._import_map_headers(table)
             refused = wizard._import_refuse_columns(header_map, table.headers)
             context = wizard._import_prepare(header_map)
             context["dry_run"] = self.phase == "check"
-            context["_seen_keys"] = self._job_read_keys()
-            stored = [len(context["_seen_keys"])]
-            rows_iter = iter(table.rows)
-            for _skip in range(self.next_row):
-                next(rows_iter, None)
+            context["_seen_keys"] = seen
+            stored = [len(seen)]
             if self.state == "queued":
                 self.write({"state": "running"})
             batches = 0
-            for chunk in batched(rows_iter, wizard._import_job_batch_size):
+            first = wizard._import_job_batch_size
+            size = first
+            if budget:  # at the speed the last committed batch went
+                rate = (self.run_state or {}).get("rate")
+                size = budget.batch_size(rate, first, wizard._import_job_batch_max)
+            while chunk := list(islice(rows_iter, size)):
+                if budget:
+                    budget.start_batch()
                 result = ImportResult()
                 with self.env.cr.savepoint() as savepoint:
                     rows = wizard._import_parse_chunk(
@@ -287,7 +350,13 @@ class PartnerSegmentImportJob(models.Model):
                         self.env.flush_all()
                         savepoint.rollback()
                         self.env.invalidate_all()
-                self._job_add(wizard, result, len(chunk), context, header_map, table)
+                rate = None
+                if budget:
+                    rate = len(chunk) / max(budget.end_batch(), 0.001)
+                    size = budget.batch_size(rate, first, wizard._import_job_batch_max)
+                self._job_add(
+                    wizard, result, len(chunk), context, header_map, table, rate
+                )
                 self._job_write_keys(context["_seen_keys"], stored)
                 self.refused_columns = "\n".join(refused)
                 self.env.invalidate_all()
@@ -295,17 +364,52 @@ class PartnerSegmentImportJob(models.Model):
                 self._job_notify_progress()
                 batches += 1
                 if (max_batches and batches >= max_batches) or (
-                    deadline and time.monotonic() >= deadline
+                    budget and not budget.room()
                 ):
                     # the next run finds the end, if this was the last batch
+                    keep = True
                     return False
             return True
         finally:
-            table.close()
+            if keep:
+                self._job_keep_open_file(table, rows_iter, seen)
+            else:
+                table.close()
 
-    def _job_add(self, wizard, result, consumed, context, header_map, table):
-        """Add a batch's outcome to the job (committed with it)."""
+    def _job_take_open_file(self):
+        """The file this process left open at this job's last committed batch,
+        or None (another process went on, another job, a rolled back batch)."""
+        with _open_file_lock:
+            opened, _open_file[0] = _open_file[0], None
+        if opened and opened.matches(self):
+            return opened
+        if opened:
+            opened.table.close()
+        return None
+
+    def _job_keep_open_file(self, table, rows, seen):
+        """Keep the file open where the batch just committed stopped."""
+        opened = _OpenFile(
+            self.env.cr.dbname,
+            self.id,
+            self.checksum,
+            self.phase,
+            self.next_row,
+            table,
+            rows,
+            seen,
+        )
+        with _open_file_lock:
+            previous, _open_file[0] = _open_file[0], opened
+        if previous:
+            previous.table.close()
+
+    def _job_add(self, wizard, result, consumed, context, header_map, table, rate):
+        """Add a batch's outcome to the job (committed with it), and the rows
+        per second it went at (the next call's first batch is sized by it)."""
         state = dict(self.run_state or {})
+        if rate:
+            state["rate"] = rate
         failed = state.get("failed", [])
         for row in result.failed:
             failed.append(
@@ -324,7 +428,9 @@ class PartnerSegmentImportJob(models.Model):
                 ]
             )
         state["failed"] = failed
-        state["records"] = state.get("records", []) + result.record_ids
+        state["record_ranges"] = _add_ranges(
+            state.get("record_ranges", []), result.record_ids
+        )
         state["headers"] = [str(h) if h is not None else "" for h in table.headers]
         state["sheet"] = table.sheet
         self.write(
@@ -456,8 +562,19 @@ class PartnerSegmentImportJob(models.Model):
         self._job_notify_end()
 
     # ------------------------------------------------------------ helpers
-    def _job_wizard(self):
-        """A transient wizard of the job's kind, as the user who started it."""
+    def _job_record_ids(self):
+        """The records the committed batches created or updated."""
+        state = self.run_state or {}
+        return state.get("records", []) + [
+            record_id
+            for first, last in state.get("record_ranges", [])
+            for record_id in range(first, last + 1)
+        ]
+
+    def _job_wizard(self, new=False, with_file=True):
+        """A wizard of the job's kind, as the user who started it: transient,
+        or ``new`` (in memory only, never written); ``with_file`` False leaves
+        the file out (it is already open)."""
         env = self.env(
             user=self.user_id.id,
             su=False,
@@ -468,14 +585,16 @@ class PartnerSegmentImportJob(models.Model):
             ),
         )
         vals = {
-            "file": self.file,
             "filename": self.filename,
             "policy": self.policy,
             **(self.options or {}),
         }
-        records = (self.run_state or {}).get("records", [])
+        if with_file:
+            vals["file"] = self.file
         if self.state == "done" and self.written:
-            vals["result_record_ids"] = records
+            vals["result_record_ids"] = self._job_record_ids()
+        if new:
+            return env[self.res_model].new(vals)
         return env[self.res_model].create(vals)
 
     _job_progress_channel = "partner_segment_import_progress"

@@ -1,12 +1,13 @@
 import hashlib
 import logging
-import time
 
 import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+
+from .partner_segment_job_mixin import CronBudget
 
 _logger = logging.getLogger(__name__)
 
@@ -112,29 +113,31 @@ class PartnerSegmentReclassifyJob(models.Model):
 
     # ------------------------------------------------------------ the cron
     @api.model
-    def _cron_run_jobs(self, time_budget=20):
-        """Run the oldest waiting job for about ``time_budget`` seconds, then
-        trigger the cron again while work is left (as the import jobs do)."""
+    def _cron_run_jobs(self, time_budget=None):
+        """Run the waiting jobs, oldest first, within a :class:`CronBudget`
+        (``time_budget`` seconds instead), then trigger the cron again while
+        work is left (as the import jobs do)."""
         self = self.sudo()
-        deadline = time.monotonic() + time_budget
+        budget = CronBudget(time_budget)
         cron = self.env["ir.cron"]
-        while time.monotonic() < deadline:
+        while budget.room():
             job = self.search(
                 [("state", "in", ("queued", "running"))], limit=1, order="id"
             )
             if not job:
                 break
-            job._job_run(deadline=deadline)
+            job._job_run(budget=budget)
             self.env["partner.segment.engine"]._commit()
         left = self.search_count([("state", "in", ("queued", "running"))])
         cron._notify_progress(done=0, remaining=0)
         if left:
             self.env.ref("partner_segment.ir_cron_reclassify_job")._trigger()
 
-    def _job_run(self, deadline=None, max_batches=None):
+    def _job_run(self, budget=None, max_batches=None):
         """Classify this job's customers left, until they are all done, the
-        ``deadline`` (time.monotonic()) or ``max_batches`` batches.  A failure
-        ends the job with its message."""
+        end of the ``budget`` (a :class:`CronBudget`: no batch that would pass
+        it) or ``max_batches`` batches.  A failure ends the job with its
+        message."""
         self.ensure_one()
         todo = list(self.partner_ids_todo or [])
         if self.state == "queued":
@@ -156,13 +159,19 @@ class PartnerSegmentReclassifyJob(models.Model):
             batches[0] += 1
             if max_batches and batches[0] >= max_batches:
                 return False
-            return not (deadline and time.monotonic() >= deadline)
+            if not budget:
+                return True
+            budget.end_batch()
+            budget.start_batch()
+            return budget.room()
 
         engine = (
             self.env["partner.segment.engine"]
             .with_user(self.user_id)
             .with_company(self.company_id)
         )
+        if budget:
+            budget.start_batch()
         try:
             with engine._company_transaction():  # back to the last committed batch
                 if todo:

@@ -1,9 +1,17 @@
 import base64
+import resource
+import threading
+import time
 from unittest.mock import patch
+
+import psycopg2
 
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import config
 
+from odoo.addons.partner_segment.models import partner_segment_import_job as job_module
+from odoo.addons.partner_segment.models.partner_segment_job_mixin import CronBudget
 from odoo.addons.partner_segment.wizards.partner_segment_import import (
     PartnerSegmentImport,
 )
@@ -38,6 +46,19 @@ class TestImportJob(ImportCase):
         )
         batch.start()
         self.addCleanup(batch.stop)
+        largest = patch.object(
+            type(self.env["partner.segment.import"]), "_import_job_batch_max", 2
+        )
+        largest.start()
+        self.addCleanup(largest.stop)
+        # no file left open by another test
+        self.forget_open_file()
+        self.addCleanup(self.forget_open_file)
+
+    def forget_open_file(self):
+        opened, job_module._open_file[0] = job_module._open_file[0], None
+        if opened:
+            opened.table.close()
 
     def start(self, content, action="action_import", **vals):
         wizard = self.wizard("big.csv", content, **vals)
@@ -198,3 +219,146 @@ class TestImportJob(ImportCase):
         self.assertEqual(self.Job.with_user(self.segment_manager).search([]), job)
         with self.assertRaises(UserError):
             self.wizard("big.csv", b"").action_import()
+
+    # ------------------------------------------------------------ budget, open file
+    def test_one_call_runs_batches_while_its_budget_lasts(self):
+        job = self.start(customers_csv(5), policy="skip")
+        self.Job._cron_run_jobs(time_budget=600)
+        job.invalidate_recordset()
+        self.assertEqual(
+            (job.state, job.progress_done, job.create_count), ("done", 5, 5)
+        )
+        self.assertEqual(len(self.imported()), 5)
+        # a budget spent before the first batch starts none; the cron comes back
+        job = self.start(customers_csv(5, start=10), policy="skip")
+        cron = self.env.ref("partner_segment.ir_cron_import_job")
+        self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]).unlink()
+        self.Job._cron_run_jobs(time_budget=0)
+        job.invalidate_recordset()
+        self.assertEqual((job.state, job.next_row), ("queued", 0))
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]))
+
+    def test_budget_stops_before_a_batch_that_would_pass_it(self):
+        job = self.start(customers_csv(5), policy="skip")
+        budget = CronBudget(wall=600)
+        self.assertTrue(budget.room())
+        budget.MARGIN = 10**7  # the next batch, as long as the first, would pass it
+        self.assertEqual(self.run_job(job, budget=budget), [("write", 2)])
+        self.assertEqual((job.state, job.next_row), ("running", 2))
+        self.assertEqual(
+            self.run_job(job, budget=CronBudget(wall=600)), [("write", 4), ("write", 5)]
+        )
+        self.assertEqual(len(self.imported()), 5)
+
+    def test_cpu_budget_counts_from_the_start_of_the_workers_pass(self):
+        # a prefork worker sets RLIMIT_CPU to its CPU time at the start of the
+        # pass plus limit_time_cpu: here the pass began 800 CPU seconds ago
+        # (the soft limit is far enough for this test never to reach it)
+        soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        self.addCleanup(resource.setrlimit, resource.RLIMIT_CPU, (soft, hard))
+        cpu = CronBudget._cpu()
+        resource.setrlimit(resource.RLIMIT_CPU, (int(cpu) + 1000, hard))
+        with patch.dict(config.options, {"limit_time_cpu": 1800}):
+            budget = CronBudget(wall=600)
+        # half the limit from the start of the pass: 100 s left
+        self.assertAlmostEqual(budget.cpu_deadline, int(cpu) + 100, delta=1)
+        self.assertTrue(budget.room())
+        budget.longest_cpu = 70  # 1.5 x 70 s would pass it
+        self.assertFalse(budget.room())
+        budget.longest_cpu = 50
+        self.assertTrue(budget.room())
+
+    def test_wall_budget_counts_from_the_start_of_a_threaded_pass(self):
+        thread = threading.current_thread()
+        started = getattr(thread, "start_time", None)
+        self.addCleanup(setattr, thread, "start_time", started)
+        limits = {"limit_time_real": 120, "limit_time_real_cron": -1}
+        with patch.dict(config.options, limits):
+            thread.start_time = time.time() - 10
+            budget = CronBudget()
+            # 40% of 120 s, less the 10 s the pass has already run
+            self.assertAlmostEqual(budget.wall_deadline - time.monotonic(), 38, delta=1)
+            thread.start_time = time.time() - 100
+            self.assertFalse(CronBudget().room(), "the pass has spent its share")
+
+    def test_next_call_reads_on_from_the_open_file(self):
+        job = self.start(customers_csv(5), policy="skip")
+        self.run_job(job, max_batches=1)
+        opened = job_module._open_file[0]
+        self.assertTrue(opened and opened.matches(job.sudo()))
+        # the next call goes on reading the open file: the job's own copy of
+        # it is not read again
+        job.sudo().file = False
+        self.assertEqual(self.run_job(job), [("write", 4), ("write", 5)])
+        self.assertEqual((job.state, job.create_count), ("done", 5))
+        self.assertEqual(len(self.imported()), 5)
+        self.assertIsNone(job_module._open_file[0], "closed at the end of the file")
+
+    def test_interrupted_batch_resumes_from_the_last_committed_one(self):
+        job = self.start(customers_csv(5), policy="skip")
+        self.run_job(job, max_batches=1)
+
+        def conflict(wizard, rows, context):
+            raise psycopg2.errors.SerializationFailure("could not serialize access")
+
+        # the second batch meets another transaction: rolled back, the run stops
+        with (
+            patch.object(PartnerSegmentImport, "_import_apply", conflict),
+            self.assertRaises(psycopg2.errors.TransactionRollbackError),
+        ):
+            self.run_job(job)
+        self.assertIsNone(
+            job_module._open_file[0], "the file read past row 2 is closed"
+        )
+        job.invalidate_recordset()
+        self.assertEqual((job.state, job.next_row), ("running", 2))
+        self.assertEqual(len(self.Partner.search([("ref", "=like", "BG%")])), 2)
+        self.assertEqual(self.run_job(job), [("write", 4), ("write", 5)])
+        self.assertEqual(len(self.imported()), 5, "every row once")
+        self.assertEqual((job.create_count, job.unchanged_count), (5, 0))
+
+    def test_a_file_left_behind_by_the_job_is_not_read_on(self):
+        job = self.start(customers_csv(5), policy="skip")
+        self.run_job(job, max_batches=1)
+        # another worker runs the next batch meanwhile (its own open file)
+        behind, job_module._open_file[0] = job_module._open_file[0], None
+        self.run_job(job, max_batches=1)
+        job.invalidate_recordset()
+        self.assertEqual(job.next_row, 4)
+        self.forget_open_file()
+        job_module._open_file[0] = behind  # this worker's file, at row 2
+        self.assertEqual(self.run_job(job), [("write", 5)])
+        self.assertEqual(len(self.imported()), 5, "every row once")
+        self.assertEqual((job.create_count, job.unchanged_count), (5, 0))
+
+    def test_records_are_kept_as_ranges(self):
+        ranges = job_module._add_ranges([[1, 3]], [4, 5, 9, 7, 8])
+        self.assertEqual(ranges, [[1, 5], [9, 9], [7, 8]])
+        job = self.start(customers_csv(5), policy="skip")
+        self.run_job(job)
+        partners = self.imported()
+        self.assertEqual(sorted(job.sudo()._job_record_ids()), sorted(partners.ids))
+        self.assertLessEqual(len(job.sudo().run_state["record_ranges"]), 2)
+
+    def test_batches_follow_the_speed_of_the_server(self):
+        wizard_class = type(self.env["partner.segment.import"])
+        job = self.start(customers_csv(5), policy="skip")
+        with patch.object(wizard_class, "_import_job_batch_max", 100):
+            # a fast server: after the first (cautious) batch, the rest at once
+            seen = self.run_job(job, budget=CronBudget(wall=600))
+        self.assertEqual(seen, [("write", 2), ("write", 5)])
+        self.assertGreater(job.run_state["rate"], 0)
+        # a slow one (the rate its last batch went at): smaller batches
+        job = self.start(customers_csv(5, start=10), policy="skip")
+        self.run_job(job, max_batches=1)
+        job.sudo().run_state = {**job.run_state, "rate": 0.001}
+        with patch.object(wizard_class, "_import_job_batch_max", 100):
+            budget = CronBudget(wall=600)
+            budget.MARGIN = 0  # never stops for time here
+            seen = self.run_job(job, budget=budget, max_batches=1)
+        self.assertEqual(seen, [("write", 3)])
+        budget = CronBudget(wall=48)
+        self.assertEqual(budget.batch_size(None, 200, 5000), 200)
+        self.assertEqual(budget.batch_size(100, 200, 5000), 1200)  # 12 s of rows
+        self.assertEqual(budget.batch_size(1, 200, 5000), 50)
+        self.assertEqual(budget.batch_size(10**6, 200, 5000), 5000)

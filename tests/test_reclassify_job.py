@@ -3,6 +3,8 @@ from unittest.mock import patch
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from odoo.addons.partner_segment.models.partner_segment_job_mixin import CronBudget
+
 from .common import ClassificationCase
 
 
@@ -78,6 +80,16 @@ class TestReclassifyJob(ClassificationCase):
         self.Job.with_context(segment_batch_size=2)._cron_run_jobs()
         self.assertEqual(job.state, "done")
         self.assertEqual(job.progress_done, 5)
+        self.assertTrue(all(self.customers.mapped("credit_grade")))
+
+    def test_budget_stops_before_a_batch_that_would_pass_it(self):
+        job = self.job_of(self.start())
+        budget = CronBudget(wall=600)
+        budget.MARGIN = 10**7  # the next batch, as long as the first, would pass it
+        self.run_job(job, budget=budget)
+        self.assertEqual((job.state, job.progress_done), ("running", 2))
+        self.run_job(job, budget=CronBudget(wall=600))
+        self.assertEqual((job.state, job.progress_done), ("done", 5))
         self.assertTrue(all(self.customers.mapped("credit_grade")))
 
     def test_double_click_gives_the_same_job(self):

@@ -46,9 +46,12 @@ class PartnerSegmentImportMixin(models.AbstractModel):
     # them (partner.segment.import.column), remembering the choices per
     # company (partner.segment.import.mapping)
     _import_mapping_step = False
-    # a background batch is committed with its progress: small enough to end
-    # well inside Odoo's time limits on a busy server
-    _import_job_batch_size = 500
+    # a background batch is committed with its progress.  The first batch of
+    # a job, before its speed is known, is small enough to end well inside
+    # Odoo's time limits on a busy server; the next ones aim at a share of the
+    # call's time budget (CronBudget.batch_seconds), up to the largest size
+    _import_job_batch_size = 200
+    _import_job_batch_max = 5000
 
     file = fields.Binary(attachment=False)
     filename = fields.Char()
