@@ -3,7 +3,7 @@ from unittest.mock import patch
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import ClassificationCase
+from .common import ClassificationCase, without_queue_job
 
 
 @tagged("post_install", "-at_install")
@@ -120,6 +120,11 @@ class TestReclassifyJob(ClassificationCase):
 
 @tagged("post_install", "-at_install")
 class TestReclassifyJobTour(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        without_queue_job(cls)
+
     def test_job_form_shows_progress(self):
         manager = new_test_user(
             self.env,
