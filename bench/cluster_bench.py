@@ -231,7 +231,21 @@ def free_port():
         return s.getsockname()[1]
 
 
+def wait_runner(logs, timeout=300):
+    """Until the elected job runner says it is ready (in one of ``logs``)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for log in logs:
+            with contextlib.suppress(OSError), open(log, encoding="utf-8") as file:
+                if "queue job runner ready for db" in file.read():
+                    return
+        time.sleep(0.5)
+    raise RuntimeError(f"no job runner ready after {timeout} s (see {logs})")
+
+
 def start_server(db, port, log, runner_port, channels, crons=0):
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(log)
     env = dict(
         os.environ,
         ODOO_QUEUE_JOB_CHANNELS=channels,
@@ -389,7 +403,7 @@ def run(args):
             db, port, f"{logs}/cluster-b.log", port, "root:2,root.partner_segment:2"
         )
         try:
-            time.sleep(5)  # the runner elected and listening
+            wait_runner([f"{logs}/cluster-b.log"])
             results["(b) load before"] = load()
             t0 = time.monotonic()
             engine._cron_reclassify()  # enqueues
@@ -448,7 +462,7 @@ def run(args):
                 killed.append(True)
 
         try:
-            time.sleep(5)
+            wait_runner([f"{logs}/cluster-c{i}.log" for i in range(2)])
             results["(c) load before"] = load()
             t0 = time.monotonic()
             engine._cron_reclassify()
