@@ -51,9 +51,14 @@ JOB_KEYS = "partner_segment.reclassify:%"
 # ---------------------------------------------------------------- fixture
 def build(args):
     db = args.db
-    print(f"== creating {db} with partner_segment and queue_job", flush=True)
+    if args.reuse:
+        print(f"== loading the fixture into {db} (installed before)", flush=True)
+    else:
+        print(f"== creating {db} with partner_segment and queue_job", flush=True)
     sh(
-        'require_setup; ensure_template "$TMPL" nodemo && '
+        "true"
+        if args.reuse
+        else 'require_setup; ensure_template "$TMPL" nodemo && '
         f'copy_template "$TMPL" {db} && '
         f'"${{ODOO_BIN[@]}}" -d {db} -i partner_segment,queue_job --without-demo=all '
         "--stop-after-init --no-http --log-level=warn"
@@ -70,12 +75,14 @@ def build(args):
             [
                 {
                     "name": f"{COMPANY_PREFIX}{i:02d}",
+                    # no country: a country installs its chart of accounts
                     "currency_id": main.currency_id.id,
-                    "country_id": env.ref("base.cn").id,
                 }
                 for i in range(1, args.companies + 1)
             ]
         )
+        env.flush_all()
+        cr.commit()
         journal = env["account.journal"].search(
             [("type", "=", "sale"), ("company_id", "=", main.id)], limit=1
         )
@@ -502,6 +509,9 @@ def main():
     parser.add_argument("--companies", type=int, default=40)
     parser.add_argument("--customers", type=int, default=5000, help="per company")
     parser.add_argument("--invoices", type=int, default=15000, help="per company")
+    parser.add_argument(
+        "--reuse", action="store_true", help="build: the database is installed"
+    )
     parser.add_argument(
         "--kill", action="store_true", help="kill the second server during (c)"
     )
