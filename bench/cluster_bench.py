@@ -71,7 +71,9 @@ def build(args):
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
         t0 = time.monotonic()
         main = env.company
-        companies = env["res.company"].create(
+        companies = env["res.company"].search(
+            [("name", "=like", f"{COMPANY_PREFIX}%")], order="id"
+        ) or env["res.company"].create(
             [
                 {
                     "name": f"{COMPANY_PREFIX}{i:02d}",
