@@ -55,7 +55,14 @@ class PartnerSegmentEngine(models.AbstractModel):
         whole (after committing the others, with no work left to report), so
         that ``ir.cron`` counts the failure and deactivates a job that keeps
         failing, instead of rerunning it at once as a job that made progress.
+
+        With OCA queue_job installed, it only enqueues one job per company
+        (``_queue_enqueue_companies``), which its runner spreads over the
+        workers and servers.
         """
+        if self._queue_available():
+            self._queue_enqueue_companies()
+            return
         companies = self.env["res.company"].search([])
         failed = self.env["res.company"]
         for company in companies:
@@ -89,13 +96,22 @@ class PartnerSegmentEngine(models.AbstractModel):
             )
 
     @api.model
-    def _cron_reclassify_company(self, company):
-        """One company's daily run: one read of its aggregates, touched customers first."""
+    def _cron_reclassify_company(self, company, as_of=None):
+        """One company's daily run: one read of its aggregates, touched customers first.
+        :return: number of partners written"""
         touched = set()
         if company.segment_last_run:
             touched = self._touched_partner_ids(company, company.segment_last_run)
-        self._reclassify(company, source="cron", commit=True, first_ids=touched)
+        written = self._reclassify(
+            company, as_of=as_of, source="cron", commit=True, first_ids=touched
+        )
         self.env["partner.segment.followup.rule"]._run_periodic(company)
+        return written
+
+    @api.model
+    def _queue_available(self):
+        """Whether OCA queue_job runs the background work (partner_segment_queue.py)."""
+        return False
 
     @contextlib.contextmanager
     def _company_transaction(self):

@@ -230,7 +230,7 @@ class PartnerSegmentImportJob(models.Model):
                     filename=wizard.filename,
                 )
             ) from None
-        self.env.ref("partner_segment.ir_cron_import_job")._trigger()
+        job._job_dispatch("partner_segment.ir_cron_import_job")
         return job
 
     # ------------------------------------------------------------ the cron
@@ -252,7 +252,12 @@ class PartnerSegmentImportJob(models.Model):
         done = 0
         while budget.room():
             job = self.search(
-                [("state", "in", ("queued", "running"))], limit=1, order="id"
+                [
+                    ("state", "in", ("queued", "running")),
+                    ("queue_job_uuid", "=", False),
+                ],
+                limit=1,
+                order="id",
             )
             if not job:
                 break
@@ -269,7 +274,9 @@ class PartnerSegmentImportJob(models.Model):
             job._job_run(budget=budget, commit=commit)
             engine._commit()
             done += max(job.progress_done - before, 0)
-        left = self.search_count([("state", "in", ("queued", "running"))])
+        left = self.search_count(
+            [("state", "in", ("queued", "running")), ("queue_job_uuid", "=", False)]
+        )
         # remaining=0: the runner would otherwise call again within the same
         # pass of the cron worker; the trigger runs the next slice in a new one
         cron._notify_progress(done=done, remaining=0)

@@ -108,7 +108,7 @@ class PartnerSegmentReclassifyJob(models.Model):
                     "run to end."
                 )
             ) from None
-        self.env.ref("partner_segment.ir_cron_reclassify_job")._trigger()
+        job._job_dispatch("partner_segment.ir_cron_reclassify_job")
         return job
 
     # ------------------------------------------------------------ the cron
@@ -122,13 +122,20 @@ class PartnerSegmentReclassifyJob(models.Model):
         cron = self.env["ir.cron"]
         while budget.room():
             job = self.search(
-                [("state", "in", ("queued", "running"))], limit=1, order="id"
+                [
+                    ("state", "in", ("queued", "running")),
+                    ("queue_job_uuid", "=", False),
+                ],
+                limit=1,
+                order="id",
             )
             if not job:
                 break
             job._job_run(budget=budget)
             self.env["partner.segment.engine"]._commit()
-        left = self.search_count([("state", "in", ("queued", "running"))])
+        left = self.search_count(
+            [("state", "in", ("queued", "running")), ("queue_job_uuid", "=", False)]
+        )
         cron._notify_progress(done=0, remaining=0)
         if left:
             self.env.ref("partner_segment.ir_cron_reclassify_job")._trigger()

@@ -82,3 +82,12 @@ copy_template() {
         cp -r "$DATA_DIR/filestore/$tmpl" "$DATA_DIR/filestore/$db"
     fi
 }
+
+# The folder of OCA queue_job when the venv has it (site-packages/odoo/addons),
+# else nothing.
+queue_job_dir() {
+    local dir
+    dir="$(ls -d "$VENV"/lib/python3*/site-packages/odoo/addons/queue_job 2>/dev/null | head -1)"
+    [ -f "$dir/__manifest__.py" ] && echo "$dir"
+    return 0
+}

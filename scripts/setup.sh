@@ -96,6 +96,16 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     "$VENV/bin/pip" install -q --disable-pip-version-check -r "$ROOT/requirements-dev.txt"
     echo "$want" > "$stamp"
 fi
+# OCA queue_job, optional at run time (the addon does not depend on it), for
+# the tests of the jobs and the cluster bench.  --no-deps: it pins odoo==18.0.*,
+# which the source checkout does not provide as a distribution.  18.0.1.4.2 is
+# the newest that runs on the December 2024 snapshot (18.0.1.7+ needs
+# odoo.api.private); one venv serves both sources, so both use it.
+QUEUE_JOB_PIN="${QUEUE_JOB_PIN:-odoo-addon-queue-job==18.0.1.4.2}"
+if [ "$("$VENV/bin/pip" show odoo-addon-queue-job 2>/dev/null | sed -n 's/^Version: //p')" != "${QUEUE_JOB_PIN##*==}" ]; then
+    log "installing $QUEUE_JOB_PIN into $VENV"
+    "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps "$QUEUE_JOB_PIN"
+fi
 if [ ! -f "$VENV/lib/python3.11/site-packages/odoo.pth" ] && [ ! -f "$(ls -d "$VENV"/lib/python3*/site-packages | head -1)/odoo-src.pth" ]; then
     echo "$ODOO_SRC" > "$(ls -d "$VENV"/lib/python3*/site-packages | head -1)/odoo-src.pth"
 fi

@@ -19,10 +19,14 @@ ensure_template "$TMPL" nodemo || exit 1
 copy_template "$TMPL" "$DB"
 trap 'drop_db "$DB"; cp -f "$LOG" "$BUILD/test.log" 2>/dev/null; cp -f "$CORE_LOG" "$BUILD/test-core.log" 2>/dev/null; rm -f "$LOG" "$CORE_LOG"' EXIT
 
-echo "== installing partner_segment into $DB and running tests ($TAGS)"
+# OCA queue_job alongside when the venv has it (make setup installs it): the
+# addon's job tests need it; its tests of the plain cron path simulate its absence
+MODULES=partner_segment
+if [ "${WITH_QUEUE_JOB:-1}" = "1" ] && [ -n "$(queue_job_dir)" ]; then MODULES=partner_segment,queue_job; fi
+echo "== installing $MODULES into $DB and running tests ($TAGS)"
 # a free port of our own: tours need the HTTP server, and runs may overlap
 PORT="$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-"${ODOO_BIN[@]}" -d "$DB" -i partner_segment --test-enable --test-tags "$TAGS" \
+"${ODOO_BIN[@]}" -d "$DB" -i "$MODULES" --test-enable --test-tags "$TAGS" \
     --stop-after-init --http-interface 127.0.0.1 --http-port "$PORT" --log-level=info >"$LOG" 2>&1
 rc=$?
 runs=("$LOG" "$rc" addon)

@@ -39,6 +39,7 @@ from . import test_import_mapping
 from . import test_class_moves
 from . import test_identifiers
 from . import test_reclassify_job
+from . import test_queue_job
 from . import test_dimension_registry
 from . import test_dimension_extension
 from . import test_custom_dimension

@@ -18,10 +18,28 @@ def make_uscc(body="91440101MA5C"):
     return uscc.complete((body + "0" * 16)[:16])
 
 
+def without_queue_job(case):
+    """For the test class ``case``: partner_segment runs as where OCA queue_job
+    is not installed (its own scheduled actions), even when the test database
+    has it (``make test`` installs it alongside when the venv has it)."""
+    case.startClassPatcher(
+        patch.object(
+            type(case.env["partner.segment.engine"]),
+            "_queue_available",
+            lambda self: False,
+        )
+    )
+
+
 class SegmentCase(TransactionCase):
+    # True: the background work goes to queue_job (tests/test_queue_job.py)
+    queue_job = False
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        if not cls.queue_job:
+            without_queue_job(cls)
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.Partner = cls.env["res.partner"]
         cls.cn = cls.env.ref("base.cn")

@@ -5,7 +5,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.partner_segment.models.partner_segment_job_mixin import CronBudget
 
-from .common import ClassificationCase
+from .common import ClassificationCase, without_queue_job
 
 
 @tagged("post_install", "-at_install")
@@ -132,6 +132,11 @@ class TestReclassifyJob(ClassificationCase):
 
 @tagged("post_install", "-at_install")
 class TestReclassifyJobTour(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        without_queue_job(cls)
+
     def test_job_form_shows_progress(self):
         manager = new_test_user(
             self.env,
