@@ -11,13 +11,13 @@ time, in one place (``partner.segment.engine._queue_available``).  With it:
 """
 
 import logging
-import time
 
 import psycopg2
 
 from odoo import api, fields, models
 
 from .partner_segment_engine import CompanyBusy
+from .partner_segment_job_mixin import CronBudget
 
 _logger = logging.getLogger(__name__)
 
@@ -187,13 +187,15 @@ class PartnerSegmentJobMixin(models.AbstractModel):
         rest goes on in a job enqueued for it."""
         self.ensure_one()
         job = self.sudo()
-        deadline = time.monotonic() + self._queue_time_budget
+        # Odoo's limits of the HTTP worker running the job (CPU and real time,
+        # counted as a cron call counts them), at most this budget
+        budget = CronBudget(wall=self._queue_time_budget)
         for _phase in range(3):  # an import checks, then writes
             if job.state not in ("queued", "running"):
                 break
-            job._job_run_to_end(deadline)
+            job._job_run_to_end(budget)
             self.env["partner.segment.engine"]._commit()
-            if time.monotonic() >= deadline:
+            if not budget.room():
                 break
         if job.state in ("queued", "running"):
             job._job_enqueue()
@@ -214,14 +216,12 @@ class PartnerSegmentJobMixin(models.AbstractModel):
             )
         return self.env._("%(job)s: done.", job=job.name)
 
-    def _job_run_to_end(self, deadline):
-        self._job_run(deadline=deadline)
+    def _job_run_to_end(self, budget):
+        self._job_run(budget=budget)
 
 
 class PartnerSegmentImportJob(models.Model):
     _inherit = "partner.segment.import.job"
 
-    def _job_run_to_end(self, deadline):
-        self._job_run(
-            deadline=deadline, commit=self.env["partner.segment.engine"]._commit
-        )
+    def _job_run_to_end(self, budget):
+        self._job_run(budget=budget, commit=self.env["partner.segment.engine"]._commit)

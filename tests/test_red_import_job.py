@@ -3,7 +3,7 @@ from unittest.mock import patch
 
 from odoo.tests import tagged
 
-from .common import RedInvoiceCase
+from .common import RedInvoiceCase, without_queue_job
 
 HEADER = (
     "发票种类,原发票代码,原发票号码,冲红原因,全额/部分,冲红金额,冲红税额,冲红日期\n"
@@ -21,6 +21,8 @@ class TestRedImportJob(RedInvoiceCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # the scheduled action's path (tests/test_queue_job.py: queue_job's)
+        without_queue_job(cls)
         cls.company.segment_import_background_rows = 2
         cls.company.tax_calculation_rounding_method = "round_per_line"
         cls.Import = cls.env["account.move.red.import"].with_user(cls.invoicing_user)
