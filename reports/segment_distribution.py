@@ -10,6 +10,10 @@ from ..engine import dimensions
 QUADRANT = "quadrant"
 PARETO_SHARES = (10, 20, 50)
 QUADRANT_MATRIX = (("old_big", "old_small"), ("new_big", "new_small"))
+# the Pareto curve: points where the customers' share crosses a percent, the 80 % line
+PARETO_CURVE_BUCKETS = 100
+PARETO_CUT = 0.8
+MOVE_DIRECTIONS = ("up", "down", "moved")
 
 
 class ReportSegmentDistribution(models.AbstractModel):
@@ -105,11 +109,11 @@ class ReportSegmentDistribution(models.AbstractModel):
 
     # ------------------------------------------------------------ sections
     @api.model
-    def _get_company_section(self, company, options):
-        rules = company._get_segment_rules()
-        as_of = options["as_of"]
-        date_from = options["date_from"] or as_of - timedelta(days=rules.window_days)
-        # record rules of res.partner apply through _search
+    def _get_company_source(self, company, options):
+        """(customers query, source rows SQL) of ``company``: the customers the
+        current user may read (record rules of ``res.partner`` apply through
+        ``_search``) and one row per classified customer.  The report and the
+        dashboard (``partner.segment.dashboard``) both start from here."""
         partner_query = (
             self.env["res.partner"]
             .with_company(company)
@@ -117,7 +121,14 @@ class ReportSegmentDistribution(models.AbstractModel):
         )
         self.env["res.partner"].flush_model()
         self.env["res.partner.industry"].flush_model()
-        source = self._source_sql(company, partner_query)
+        return partner_query, self._source_sql(company, partner_query)
+
+    @api.model
+    def _get_company_section(self, company, options):
+        rules = company._get_segment_rules()
+        as_of = options["as_of"]
+        date_from = options["date_from"] or as_of - timedelta(days=rules.window_days)
+        partner_query, source = self._get_company_source(company, options)
         total_count, total_revenue, classified_on = self._query_totals(source)
         groups = self._query_groups(source)
         currency = company.currency_id
@@ -223,10 +234,11 @@ class ReportSegmentDistribution(models.AbstractModel):
         return count, float(revenue), classified_on
 
     @api.model
-    def _query_groups(self, source):
+    def _query_groups(self, source, keys=None):
         """{dimension: {class key or None: (count, revenue)}} in one scan:
-        every customer row is unpivoted into one (dimension, class) row each."""
-        keys = [d.key for d in self._source_dimensions()]
+        every customer row is unpivoted into one (dimension, class) row each
+        (of the dimensions ``keys``, by default all those of the source)."""
+        keys = keys or [d.key for d in self._source_dimensions()]
         self.env.cr.execute(
             SQL(
                 """
@@ -381,6 +393,133 @@ class ReportSegmentDistribution(models.AbstractModel):
             "is_80_20": bool(count) and top20["revenue_share"] >= 80.0,
             "top20_share": top20["revenue_share"],
         }
+
+    @api.model
+    def _get_pareto_curve(self, source, buckets=PARETO_CURVE_BUCKETS):
+        """The Pareto curve: cumulative share of revenue (0-1) against the
+        cumulative share of customers (0-1), customers with revenue > 0 largest
+        first, from (0, 0) to (1, 1).
+
+        One point per revenue level where the customers' share crosses one of
+        ``buckets`` steps, and the level where 80 % of the revenue is reached:
+        a point holds every customer with at least its revenue (``min_revenue``),
+        so the customers behind it are exactly ``segment_revenue >= min_revenue``.
+        """
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH levels AS (
+                    SELECT revenue, COUNT(*) AS n_at, SUM(revenue) AS r_at
+                      FROM (%(source)s) s
+                     WHERE revenue > 0
+                  GROUP BY revenue
+                ), cumulated AS (
+                    SELECT revenue, n_at, r_at,
+                           SUM(n_at) OVER w AS cum_n, SUM(r_at) OVER w AS cum_r,
+                           SUM(n_at) OVER () AS n, SUM(r_at) OVER () AS total
+                      FROM levels
+                    WINDOW w AS (ORDER BY revenue DESC)
+                )
+                SELECT revenue, cum_n, cum_r, n, total,
+                       cum_r >= %(cut)s * total AND cum_r - r_at < %(cut)s * total
+                  FROM cumulated
+                 WHERE FLOOR(cum_n * %(buckets)s / n)
+                           > FLOOR((cum_n - n_at) * %(buckets)s / n)
+                    OR cum_n = n
+                    OR (cum_r >= %(cut)s * total AND cum_r - r_at < %(cut)s * total)
+              ORDER BY revenue DESC
+                """,
+                source=source,
+                buckets=buckets,
+                cut=PARETO_CUT,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        points = [
+            {
+                "customer_share": 0.0,
+                "revenue_share": 0.0,
+                "customers": 0,
+                "revenue": 0.0,
+                "min_revenue": None,
+            }
+        ]
+        crossing = None
+        for revenue, cum_n, cum_r, n, total, crosses in rows:
+            point = {
+                "customer_share": float(cum_n) / float(n),
+                "revenue_share": float(cum_r) / float(total),
+                "customers": int(cum_n),
+                "revenue": float(cum_r),
+                "min_revenue": float(revenue),
+            }
+            points.append(point)
+            if crosses:
+                crossing = point
+        return {
+            "points": points,
+            "count": int(rows[0][3]) if rows else 0,
+            "revenue": float(rows[0][4]) if rows else 0.0,
+            "crossing": crossing,
+        }
+
+    @api.model
+    def _get_monthly_moves(self, company, partner_query, dimension, as_of, months=12):
+        """Customers whose class of ``dimension`` moved up, down (or, without a
+        direction, moved) per calendar month, the last ``months`` months up to
+        ``as_of``, from the classification history: [{month, date_from,
+        date_to, up, down, moved}] oldest first."""
+        periods = self._month_periods(as_of, months)
+        history = self.env["partner.segment.history"]
+        history.flush_model()
+        if dimension not in dict(history._fields["dimension"]._description_selection(self.env)):
+            counts = {}
+        else:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT date_trunc('month', date)::date, direction,
+                           COUNT(DISTINCT partner_id)
+                      FROM partner_segment_history
+                     WHERE (company_id = %(company)s OR company_id IS NULL)
+                       AND dimension = %(dimension)s
+                       AND direction IN ('up', 'down', 'moved')
+                       AND date >= %(date_from)s AND date <= %(as_of)s
+                       AND partner_id IN %(partners)s
+                  GROUP BY 1, 2
+                    """,
+                    company=company.id,
+                    dimension=dimension,
+                    date_from=periods[0][0],
+                    as_of=as_of,
+                    partners=partner_query.subselect(),
+                )
+            )
+            counts = {(month, direction): n for month, direction, n in self.env.cr.fetchall()}
+        return [
+            {
+                "month": date_from,
+                "date_from": date_from,
+                "date_to": date_to,
+                **{
+                    direction: counts.get((date_from, direction), 0)
+                    for direction in MOVE_DIRECTIONS
+                },
+            }
+            for date_from, date_to in periods
+        ]
+
+    @api.model
+    def _month_periods(self, as_of, months):
+        """[(first day, last day)] of the ``months`` calendar months up to
+        ``as_of``'s (that one ending on ``as_of``), oldest first."""
+        periods = []
+        end = as_of
+        for _index in range(months):
+            start = end.replace(day=1)
+            periods.append((start, end))
+            end = start - timedelta(days=1)
+        return periods[::-1]
 
     @api.model
     def _get_credit_exposure(self, company, source, as_of):
