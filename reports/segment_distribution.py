@@ -472,7 +472,9 @@ class ReportSegmentDistribution(models.AbstractModel):
         periods = self._month_periods(as_of, months)
         history = self.env["partner.segment.history"]
         history.flush_model()
-        if dimension not in dict(history._fields["dimension"]._description_selection(self.env)):
+        if dimension not in dict(
+            history._fields["dimension"]._description_selection(self.env)
+        ):
             counts = {}
         else:
             self.env.cr.execute(
@@ -495,7 +497,9 @@ class ReportSegmentDistribution(models.AbstractModel):
                     partners=partner_query.subselect(),
                 )
             )
-            counts = {(month, direction): n for month, direction, n in self.env.cr.fetchall()}
+            counts = {
+                (month, direction): n for month, direction, n in self.env.cr.fetchall()
+            }
         return [
             {
                 "month": date_from,
