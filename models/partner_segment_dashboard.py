@@ -213,7 +213,8 @@ class PartnerSegmentDashboard(models.AbstractModel):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "partner_segment.res_partner_segment_action"
         )
-        action["name"] = name
+        # the breadcrumb shows the display name
+        action["name"] = action["display_name"] = name
         action["domain"] = domain
         action["context"] = {"default_is_company": True}
         return action

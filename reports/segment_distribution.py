@@ -14,6 +14,10 @@ QUADRANT_MATRIX = (("old_big", "old_small"), ("new_big", "new_small"))
 PARETO_CURVE_BUCKETS = 100
 PARETO_CUT = 0.8
 MOVE_DIRECTIONS = ("up", "down", "moved")
+# SVG charts of the PDF, in px at the paper format's 90 dpi
+SVG_BARS_LABEL, SVG_BARS_PLOT, SVG_BARS_VALUE = 150, 420, 130
+SVG_BARS_ROW, SVG_BARS_TOP = 20, 18
+SVG_PARETO_LEFT, SVG_PARETO_TOP, SVG_PARETO_PLOT = 48, 12, (560, 220)
 
 
 class ReportSegmentDistribution(models.AbstractModel):
@@ -151,6 +155,7 @@ class ReportSegmentDistribution(models.AbstractModel):
                 groups.get("quadrant", {}), total_count, total_revenue
             ),
             "pareto": self._get_pareto(source),
+            "pareto_chart": self._get_pareto_chart(self._get_pareto_curve(source)),
             "credit": self._get_credit_exposure(company, source, as_of),
             "movement_from": date_from,
             "movements": self._get_movements(company, partner_query, date_from, as_of),
@@ -280,6 +285,7 @@ class ReportSegmentDistribution(models.AbstractModel):
             "dimension": dimension,
             "title": self._get_dimension_title(dimension),
             "rows": rows,
+            "chart": self._get_bars_chart(rows),
         }
 
     @api.model
@@ -317,6 +323,75 @@ class ReportSegmentDistribution(models.AbstractModel):
             "revenue_share": revenue_share,
             "count_bar": self._bar_width(count_share),
             "revenue_bar": self._bar_width(revenue_share),
+        }
+
+    # ------------------------------------------------------------ SVG charts
+    @api.model
+    def _get_bars_chart(self, rows):
+        """Geometry of the SVG bars of a dimension (drawn by QWeb, printed by
+        wkhtmltopdf): per class, a bar of its share of customers over one of
+        its share of revenue, on a 0-100 % scale."""
+        left, width, row_height = SVG_BARS_LABEL, SVG_BARS_PLOT, SVG_BARS_ROW
+        bars = []
+        for index, row in enumerate(rows):
+            top = SVG_BARS_TOP + index * row_height
+            bars.append(
+                {
+                    "label": row["label"],
+                    "y": top,
+                    "label_y": top + 11,
+                    "count_width": round(width * row["count_bar"] / 100.0, 1),
+                    "revenue_width": round(width * row["revenue_bar"] / 100.0, 1),
+                    "count_share": row["count_share"],
+                    "revenue_share": row["revenue_share"],
+                }
+            )
+        return {
+            "left": left,
+            "plot_width": width,
+            "width": left + width + SVG_BARS_VALUE,
+            "height": SVG_BARS_TOP + len(rows) * row_height + 4,
+            "ticks": [
+                {"x": round(left + width * share / 100.0, 1), "label": f"{share} %"}
+                for share in (0, 25, 50, 75, 100)
+            ],
+            "bars": bars,
+        }
+
+    @api.model
+    def _get_pareto_chart(self, curve):
+        """Geometry of the SVG Pareto curve: the cumulative share of revenue
+        against the cumulative share of customers, the 80 % line and the share
+        of customers where the curve crosses it."""
+        left, top = SVG_PARETO_LEFT, SVG_PARETO_TOP
+        width, height = SVG_PARETO_PLOT
+
+        def x(share):
+            return round(left + width * share, 1)
+
+        def y(share):
+            return round(top + height * (1.0 - share), 1)
+
+        crossing = curve["crossing"]
+        return {
+            "width": left + width + 20,
+            "height": top + height + 36,
+            "left": left,
+            "right": left + width,
+            "top": top,
+            "bottom": top + height,
+            "points": " ".join(
+                f"{x(p['customer_share'])},{y(p['revenue_share'])}"
+                for p in curve["points"]
+            ),
+            "count": curve["count"],
+            "cut_y": y(PARETO_CUT),
+            "crossing_x": x(crossing["customer_share"]) if crossing else None,
+            "crossing_share": 100.0 * crossing["customer_share"] if crossing else None,
+            "grid": [
+                {"x": x(share / 100.0), "y": y(share / 100.0), "label": f"{share} %"}
+                for share in (0, 20, 40, 60, 80, 100)
+            ],
         }
 
     @api.model

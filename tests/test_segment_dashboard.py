@@ -4,7 +4,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
-from .common import AS_OF, SegmentReportCase, add_test_dimension
+from .common import AS_OF, SegmentReportCase, add_test_dimension, text_of
 
 
 class DashboardMixin:
@@ -300,3 +300,47 @@ class TestSegmentDashboardUserDimension(DashboardMixin, SegmentReportCase):
             self.assertOpens(entry, entry["customers"])
         # the manual classes are history: moved today, after AS_OF
         self.assertEqual(sum(m["up"] + m["down"] for m in data["moves"]), 0)
+
+
+@tagged("post_install", "-at_install")
+class TestSegmentDistributionCharts(SegmentReportCase):
+    """The distribution report draws the Pareto curve and the bars in SVG."""
+
+    def test_svg_pareto_curve_and_bars(self):
+        tree = self.render_distribution(env=self.env(user=self.segment_user))
+        (curve,) = tree.xpath("//svg[contains(@class, 'o_segment_svg_pareto')]")
+        points = [
+            tuple(float(v) for v in point.split(","))
+            for point in curve.xpath(".//polyline")[0].get("points").split()
+        ]
+        # (0, 0) and nine customers: x from 48 to 608, y from 232 to 12
+        self.assertEqual(len(points), 10)
+        self.assertEqual(points[0], (48.0, 232.0))
+        self.assertEqual(points[-1], (608.0, 12.0))
+        self.assertEqual(points[1][1], round(12 + 220 * 0.4, 1))  # a: 60 %
+        cut = curve.xpath(".//line[contains(@class, 'o_svg_cut')]")[0]
+        self.assertEqual(float(cut.get("y1")), round(12 + 220 * 0.2, 1))
+        crossing = curve.xpath(".//line[contains(@class, 'o_svg_crossing')]")[0]
+        self.assertEqual(float(crossing.get("x1")), round(48 + 560 * 2 / 9, 1))
+        self.assertIn("80 % of revenue", text_of(curve))
+        (bars,) = tree.xpath("//svg[@data-dimension='value_tier']")
+        widths = [
+            (
+                float(bar.get("width")),
+                float(bar.getnext().get("width")),
+            )
+            for bar in bars.xpath(".//rect[contains(@class, 'o_svg_count_bar')]")
+        ]
+        # high 20 % / 80 %, medium 30 % / 16 %, low 50 % / 4 % of 420 px
+        self.assertEqual(widths, [(84.0, 336.0), (126.0, 67.2), (210.0, 16.8)])
+        self.assertIn("High Value", text_of(bars))
+
+    def test_svg_charts_in_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["partner_segment"], ["zh_CN"])
+        tree = self.render_distribution(env=self.env(context={"lang": "zh_CN"}))
+        (curve,) = tree.xpath("//svg[contains(@class, 'o_segment_svg_pareto')]")
+        self.assertIn("80 % 的收入", text_of(curve))
+        (bars,) = tree.xpath("//svg[@data-dimension='value_tier']")
+        self.assertIn("高价值", text_of(bars))
+        self.assertIn("收入", text_of(bars))
