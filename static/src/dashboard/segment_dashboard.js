@@ -107,7 +107,7 @@ export class SegmentDashboard extends Component {
         return [
             ["customers", _t("Customers")],
             ["revenue", _t("Revenue")],
-            ["share", _t("Share")],
+            ["share", _t("Shares")],
         ];
     }
 
