@@ -39,6 +39,7 @@
         "views/res_config_settings_views.xml",
         "views/account_move_views.xml",
         "views/partner_segment_analysis_views.xml",
+        "views/partner_segment_dashboard_views.xml",
         "views/partner_segment_import_job_views.xml",
         "views/partner_segment_import_mapping_views.xml",
         "views/partner_segment_reclassify_job_views.xml",
@@ -58,6 +59,9 @@
     "assets": {
         "web.assets_backend": [
             "partner_segment/static/src/fields/job_progress_field.js",
+            "partner_segment/static/src/dashboard/segment_dashboard.js",
+            "partner_segment/static/src/dashboard/segment_dashboard.xml",
+            "partner_segment/static/src/dashboard/segment_dashboard.scss",
         ],
         "web.assets_tests": [
             "partner_segment/static/tests/tours/red_invoice_tour.js",
@@ -65,6 +69,7 @@
             "partner_segment/static/tests/tours/job_progress_tour.js",
             "partner_segment/static/tests/tours/partner_segment_import_mapping_tour.js",
             "partner_segment/static/tests/tours/custom_dimension_tour.js",
+            "partner_segment/static/tests/tours/segment_dashboard_tour.js",
         ],
     },
     "post_init_hook": "post_init_hook",

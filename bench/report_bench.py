@@ -2,7 +2,8 @@
 
 Times, in one process against real PostgreSQL, the HTML rendering of the
 segment distribution (客户分类统计报表) for the whole company, its values alone
-(the grouped queries), and the segment overview that the kanban reads.
+(the grouped queries), the segment overview that the kanban reads, and the
+segment dashboard's data call (``partner.segment.dashboard.get_dashboard_data``).
 
 Usage (after ``make setup``), on the database that the classification
 benchmark keeps::
@@ -93,6 +94,26 @@ def main():
         )
         results["segment overview, all cards (s)"] = best
         results["segment overview: cards"] = len(rows)
+
+        # the dashboard's one call per refresh, as a segment user reads it
+        # (record rules applied), for two dimensions
+        user = env.ref("base.user_admin")
+        dashboard = env["partner.segment.dashboard"].with_user(user)
+        as_of = str(date.today())
+        for dimension in ("value_tier", "credit_grade"):
+            best, first, values = timed(
+                lambda dimension=dimension: dashboard.get_dashboard_data(
+                    dimension, as_of
+                ),
+                args.runs,
+            )
+            results[f"dashboard refresh, {dimension}, first (s)"] = first
+            results[f"dashboard refresh, {dimension}, best (s)"] = best
+        results["dashboard: customers"] = values["figures"]["customers"]
+        results["dashboard: Pareto points"] = len(values["pareto"]["points"])
+        results["dashboard: moves in 12 months"] = sum(
+            m["up"] + m["down"] for m in values["moves"]
+        )
         cr.rollback()
 
     print(

@@ -25,3 +25,4 @@ from . import partner_segment_reclassify_job
 from . import partner_segment_import_mapping
 from . import partner_segment_policy
 from . import partner_segment_queue
+from . import partner_segment_dashboard

@@ -168,17 +168,25 @@ class PartnerSegmentOverview(models.Model):
     def _get_customer_domain(self):
         """Domain of the classified customers of this row's class."""
         self.ensure_one()
-        dimension = dimensions.get(self.dimension)
+        return self._get_class_domain(self.dimension, self.class_key)
+
+    @api.model
+    def _get_class_domain(self, dimension_key, class_key):
+        """Domain of the customers classified (in the current company) in the
+        class ``class_key`` (the overview's and the distribution report's key:
+        a selection value or a record id as text; none: not classified) of
+        ``dimension_key``.  The overview cards and the dashboard open these."""
+        dimension = dimensions.get(dimension_key)
         fname = dimension.field_name
         domain = [("segment_classified_on", "!=", False)]
-        if not self.class_key:
+        if not class_key:
             return [*domain, (fname, "=", False)]
         if self.env["res.partner"]._fields[fname].type == "many2one":
             # a class shown by the root of its hierarchy (the industry's section)
             # holds the records under it
             operator = "child_of" if fname != dimension.key else "="
-            return [*domain, (fname, operator, int(self.class_key))]
-        return [*domain, (fname, "=", self.class_key)]
+            return [*domain, (fname, operator, int(class_key))]
+        return [*domain, (fname, "=", class_key)]
 
     @api.model
     def _readable_partners_sql(self):

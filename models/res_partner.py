@@ -245,6 +245,13 @@ class ResPartner(models.Model):
     segment_classified_on = fields.Date(
         "Classified On", company_dependent=True, copy=False, groups=INTERNAL_GROUPS
     )
+    # the dashboard's moves open the customers whose history has a change
+    segment_history_ids = fields.One2many(
+        "partner.segment.history",
+        "partner_id",
+        string="Classification Changes",
+        groups="partner_segment.partner_segment_group_user",
+    )
     segment_history_count = fields.Integer(
         compute="_compute_segment_history_count",
         groups="partner_segment.partner_segment_group_user",

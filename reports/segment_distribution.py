@@ -10,6 +10,14 @@ from ..engine import dimensions
 QUADRANT = "quadrant"
 PARETO_SHARES = (10, 20, 50)
 QUADRANT_MATRIX = (("old_big", "old_small"), ("new_big", "new_small"))
+# the Pareto curve: points where the customers' share crosses a percent, the 80 % line
+PARETO_CURVE_BUCKETS = 100
+PARETO_CUT = 0.8
+MOVE_DIRECTIONS = ("up", "down", "moved")
+# SVG charts of the PDF, in px at the paper format's 90 dpi
+SVG_BARS_LABEL, SVG_BARS_PLOT, SVG_BARS_VALUE = 150, 420, 130
+SVG_BARS_ROW, SVG_BARS_TOP = 20, 18
+SVG_PARETO_LEFT, SVG_PARETO_TOP, SVG_PARETO_PLOT = 48, 12, (560, 220)
 
 
 class ReportSegmentDistribution(models.AbstractModel):
@@ -105,11 +113,11 @@ class ReportSegmentDistribution(models.AbstractModel):
 
     # ------------------------------------------------------------ sections
     @api.model
-    def _get_company_section(self, company, options):
-        rules = company._get_segment_rules()
-        as_of = options["as_of"]
-        date_from = options["date_from"] or as_of - timedelta(days=rules.window_days)
-        # record rules of res.partner apply through _search
+    def _get_company_source(self, company, options):
+        """(customers query, source rows SQL) of ``company``: the customers the
+        current user may read (record rules of ``res.partner`` apply through
+        ``_search``) and one row per classified customer.  The report and the
+        dashboard (``partner.segment.dashboard``) both start from here."""
         partner_query = (
             self.env["res.partner"]
             .with_company(company)
@@ -117,7 +125,14 @@ class ReportSegmentDistribution(models.AbstractModel):
         )
         self.env["res.partner"].flush_model()
         self.env["res.partner.industry"].flush_model()
-        source = self._source_sql(company, partner_query)
+        return partner_query, self._source_sql(company, partner_query)
+
+    @api.model
+    def _get_company_section(self, company, options):
+        rules = company._get_segment_rules()
+        as_of = options["as_of"]
+        date_from = options["date_from"] or as_of - timedelta(days=rules.window_days)
+        partner_query, source = self._get_company_source(company, options)
         total_count, total_revenue, classified_on = self._query_totals(source)
         groups = self._query_groups(source)
         currency = company.currency_id
@@ -140,6 +155,7 @@ class ReportSegmentDistribution(models.AbstractModel):
                 groups.get("quadrant", {}), total_count, total_revenue
             ),
             "pareto": self._get_pareto(source),
+            "pareto_chart": self._get_pareto_chart(self._get_pareto_curve(source)),
             "credit": self._get_credit_exposure(company, source, as_of),
             "movement_from": date_from,
             "movements": self._get_movements(company, partner_query, date_from, as_of),
@@ -228,10 +244,11 @@ class ReportSegmentDistribution(models.AbstractModel):
         return count, float(revenue), classified_on
 
     @api.model
-    def _query_groups(self, source):
+    def _query_groups(self, source, keys=None):
         """{dimension: {class key or None: (count, revenue)}} in one scan:
-        every customer row is unpivoted into one (dimension, class) row each."""
-        keys = [d.key for d in self._source_dimensions()]
+        every customer row is unpivoted into one (dimension, class) row each
+        (of the dimensions ``keys``, by default all those of the source)."""
+        keys = keys or [d.key for d in self._source_dimensions()]
         self.env.cr.execute(
             SQL(
                 """
@@ -273,6 +290,7 @@ class ReportSegmentDistribution(models.AbstractModel):
             "dimension": dimension,
             "title": self._get_dimension_title(dimension),
             "rows": rows,
+            "chart": self._get_bars_chart(rows),
         }
 
     @api.model
@@ -310,6 +328,75 @@ class ReportSegmentDistribution(models.AbstractModel):
             "revenue_share": revenue_share,
             "count_bar": self._bar_width(count_share),
             "revenue_bar": self._bar_width(revenue_share),
+        }
+
+    # ------------------------------------------------------------ SVG charts
+    @api.model
+    def _get_bars_chart(self, rows):
+        """Geometry of the SVG bars of a dimension (drawn by QWeb, printed by
+        wkhtmltopdf): per class, a bar of its share of customers over one of
+        its share of revenue, on a 0-100 % scale."""
+        left, width, row_height = SVG_BARS_LABEL, SVG_BARS_PLOT, SVG_BARS_ROW
+        bars = []
+        for index, row in enumerate(rows):
+            top = SVG_BARS_TOP + index * row_height
+            bars.append(
+                {
+                    "label": row["label"],
+                    "y": top,
+                    "label_y": top + 11,
+                    "count_width": round(width * row["count_bar"] / 100.0, 1),
+                    "revenue_width": round(width * row["revenue_bar"] / 100.0, 1),
+                    "count_share": row["count_share"],
+                    "revenue_share": row["revenue_share"],
+                }
+            )
+        return {
+            "left": left,
+            "plot_width": width,
+            "width": left + width + SVG_BARS_VALUE,
+            "height": SVG_BARS_TOP + len(rows) * row_height + 4,
+            "ticks": [
+                {"x": round(left + width * share / 100.0, 1), "label": f"{share} %"}
+                for share in (0, 25, 50, 75, 100)
+            ],
+            "bars": bars,
+        }
+
+    @api.model
+    def _get_pareto_chart(self, curve):
+        """Geometry of the SVG Pareto curve: the cumulative share of revenue
+        against the cumulative share of customers, the 80 % line and the share
+        of customers where the curve crosses it."""
+        left, top = SVG_PARETO_LEFT, SVG_PARETO_TOP
+        width, height = SVG_PARETO_PLOT
+
+        def x(share):
+            return round(left + width * share, 1)
+
+        def y(share):
+            return round(top + height * (1.0 - share), 1)
+
+        crossing = curve["crossing"]
+        return {
+            "width": left + width + 20,
+            "height": top + height + 36,
+            "left": left,
+            "right": left + width,
+            "top": top,
+            "bottom": top + height,
+            "points": " ".join(
+                f"{x(p['customer_share'])},{y(p['revenue_share'])}"
+                for p in curve["points"]
+            ),
+            "count": curve["count"],
+            "cut_y": y(PARETO_CUT),
+            "crossing_x": x(crossing["customer_share"]) if crossing else None,
+            "crossing_share": 100.0 * crossing["customer_share"] if crossing else None,
+            "grid": [
+                {"x": x(share / 100.0), "y": y(share / 100.0), "label": f"{share} %"}
+                for share in (0, 20, 40, 60, 80, 100)
+            ],
         }
 
     @api.model
@@ -386,6 +473,137 @@ class ReportSegmentDistribution(models.AbstractModel):
             "is_80_20": bool(count) and top20["revenue_share"] >= 80.0,
             "top20_share": top20["revenue_share"],
         }
+
+    @api.model
+    def _get_pareto_curve(self, source, buckets=PARETO_CURVE_BUCKETS):
+        """The Pareto curve: cumulative share of revenue (0-1) against the
+        cumulative share of customers (0-1), customers with revenue > 0 largest
+        first, from (0, 0) to (1, 1).
+
+        One point per revenue level where the customers' share crosses one of
+        ``buckets`` steps, and the level where 80 % of the revenue is reached:
+        a point holds every customer with at least its revenue (``min_revenue``),
+        so the customers behind it are exactly ``segment_revenue >= min_revenue``.
+        """
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH levels AS (
+                    SELECT revenue, COUNT(*) AS n_at, SUM(revenue) AS r_at
+                      FROM (%(source)s) s
+                     WHERE revenue > 0
+                  GROUP BY revenue
+                ), cumulated AS (
+                    SELECT revenue, n_at, r_at,
+                           SUM(n_at) OVER w AS cum_n, SUM(r_at) OVER w AS cum_r,
+                           SUM(n_at) OVER () AS n, SUM(r_at) OVER () AS total
+                      FROM levels
+                    WINDOW w AS (ORDER BY revenue DESC)
+                )
+                SELECT revenue, cum_n, cum_r, n, total,
+                       cum_r >= %(cut)s * total AND cum_r - r_at < %(cut)s * total
+                  FROM cumulated
+                 WHERE FLOOR(cum_n * %(buckets)s / n)
+                           > FLOOR((cum_n - n_at) * %(buckets)s / n)
+                    OR cum_n = n
+                    OR (cum_r >= %(cut)s * total AND cum_r - r_at < %(cut)s * total)
+              ORDER BY revenue DESC
+                """,
+                source=source,
+                buckets=buckets,
+                cut=PARETO_CUT,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        points = [
+            {
+                "customer_share": 0.0,
+                "revenue_share": 0.0,
+                "customers": 0,
+                "revenue": 0.0,
+                "min_revenue": None,
+            }
+        ]
+        crossing = None
+        for revenue, cum_n, cum_r, n, total, crosses in rows:
+            point = {
+                "customer_share": float(cum_n) / float(n),
+                "revenue_share": float(cum_r) / float(total),
+                "customers": int(cum_n),
+                "revenue": float(cum_r),
+                "min_revenue": float(revenue),
+            }
+            points.append(point)
+            if crosses:
+                crossing = point
+        return {
+            "points": points,
+            "count": int(rows[0][3]) if rows else 0,
+            "revenue": float(rows[0][4]) if rows else 0.0,
+            "crossing": crossing,
+        }
+
+    @api.model
+    def _get_monthly_moves(self, company, partner_query, dimension, as_of, months=12):
+        """Customers whose class of ``dimension`` moved up, down (or, without a
+        direction, moved) per calendar month, the last ``months`` months up to
+        ``as_of``, from the classification history: [{month, date_from,
+        date_to, up, down, moved}] oldest first."""
+        periods = self._month_periods(as_of, months)
+        history = self.env["partner.segment.history"]
+        history.flush_model()
+        if dimension not in dict(
+            history._fields["dimension"]._description_selection(self.env)
+        ):
+            counts = {}
+        else:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT date_trunc('month', date)::date, direction,
+                           COUNT(DISTINCT partner_id)
+                      FROM partner_segment_history
+                     WHERE (company_id = %(company)s OR company_id IS NULL)
+                       AND dimension = %(dimension)s
+                       AND direction IN ('up', 'down', 'moved')
+                       AND date >= %(date_from)s AND date <= %(as_of)s
+                       AND partner_id IN %(partners)s
+                  GROUP BY 1, 2
+                    """,
+                    company=company.id,
+                    dimension=dimension,
+                    date_from=periods[0][0],
+                    as_of=as_of,
+                    partners=partner_query.subselect(),
+                )
+            )
+            counts = {
+                (month, direction): n for month, direction, n in self.env.cr.fetchall()
+            }
+        return [
+            {
+                "month": date_from,
+                "date_from": date_from,
+                "date_to": date_to,
+                **{
+                    direction: counts.get((date_from, direction), 0)
+                    for direction in MOVE_DIRECTIONS
+                },
+            }
+            for date_from, date_to in periods
+        ]
+
+    @api.model
+    def _month_periods(self, as_of, months):
+        """[(first day, last day)] of the ``months`` calendar months up to
+        ``as_of``'s (that one ending on ``as_of``), oldest first."""
+        periods = []
+        end = as_of
+        for _index in range(months):
+            start = end.replace(day=1)
+            periods.append((start, end))
+            end = start - timedelta(days=1)
+        return periods[::-1]
 
     @api.model
     def _get_credit_exposure(self, company, source, as_of):

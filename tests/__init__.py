@@ -47,3 +47,5 @@ from . import test_custom_dimension_consumers
 from . import test_custom_dimension_company
 from . import test_custom_dimension_conditions
 from . import test_custom_dimension_grouping
+from . import test_segment_dashboard
+from . import test_segment_dashboard_tour
