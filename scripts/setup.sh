@@ -84,16 +84,28 @@ if [ ! -x "$VENV/bin/python" ]; then
     "$PYTHON" -m venv "$VENV"
 fi
 mkdir -p "$BUILD"
-printf 'setuptools<81\n' > "$BUILD/pip-constraints.txt"
+# setuptools: Odoo's gevent process (the bus, websockets) loads gevent's plugins
+# through pkg_resources, which must find gevent's requirements zope.interface
+# and zope.event; their current releases name their metadata the normalised way
+# (zope_interface-*.dist-info), which pkg_resources reads from setuptools 77 on
+# (with 65-75 the gevent process dies at start: "The 'zope.interface'
+# distribution was not found"). Below 80: from 80.9 importing pkg_resources
+# warns with a UserWarning that Odoo does not silence; 81 removes it.
+SETUPTOOLS='setuptools>=77,<80'
+printf '%s\n' "$SETUPTOOLS" > "$BUILD/pip-constraints.txt"
 grep -v '^python-ldap' "$ODOO_SRC/requirements.txt" > "$BUILD/odoo-requirements.txt"
 stamp="$BUILD/.requirements.stamp"
-want="$(cat "$BUILD/odoo-requirements.txt" "$ROOT/requirements-dev.txt" | sha1sum | cut -d' ' -f1)"
+want="$(cat "$BUILD/pip-constraints.txt" "$BUILD/odoo-requirements.txt" "$ROOT/requirements-dev.txt" | sha1sum | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     log "installing Python requirements into $VENV"
     export PIP_CONSTRAINT="$BUILD/pip-constraints.txt"
-    "$VENV/bin/pip" install -q --disable-pip-version-check "setuptools<81" wheel
+    "$VENV/bin/pip" install -q --disable-pip-version-check "$SETUPTOOLS" wheel
     "$VENV/bin/pip" install -q --disable-pip-version-check -r "$BUILD/odoo-requirements.txt"
     "$VENV/bin/pip" install -q --disable-pip-version-check -r "$ROOT/requirements-dev.txt"
+    # what Odoo's gevent process does first: resolve gevent's requirements
+    "$VENV/bin/python" -W ignore -c "import pkg_resources; pkg_resources.require('gevent')" || {
+        echo "setup: gevent's requirements are not found by pkg_resources: the bus" \
+            "(gevent process) would not start" >&2; exit 1; }
     echo "$want" > "$stamp"
 fi
 # OCA queue_job, optional at run time (the addon does not depend on it), for
