@@ -232,6 +232,7 @@ class TestCustomDimensionTour(HttpCase):
             "/odoo/action-partner_segment.partner_segment_dimension_action",
             "partner_segment_custom_dimension_tour",
             login="dimension_tour_manager",
+            timeout=300,
         )
         dimension = self.env["partner.segment.dimension"].search(
             [("code", "=", "tour_amount")]

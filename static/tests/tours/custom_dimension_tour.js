@@ -63,11 +63,14 @@ registry.category("web_tour.tours").add("partner_segment_custom_dimension_tour",
         },
         {
             content: "Preview",
+            // saving adds the customer fields and reloads the registry: slow on a busy machine
+            timeout: 60000,
             trigger: "button[name=action_preview]",
             run: "click",
         },
         {
             content: "The preview counts the customer in 大额",
+            timeout: 60000,
             trigger: ".o_notification:contains(大额: 1)",
         },
         {
@@ -95,6 +98,7 @@ registry.category("web_tour.tours").add("partner_segment_custom_dimension_tour",
         },
         {
             content: "The customer is in 大额 now",
+            timeout: 60000,
             trigger: ".o_group_header:contains(大额)",
         },
     ],
