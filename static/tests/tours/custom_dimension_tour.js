@@ -64,6 +64,9 @@ registry.category("web_tour.tours").add("partner_segment_custom_dimension_tour",
         {
             content: "Preview",
             trigger: "button[name=action_preview]",
+            // the save made the customer fields: the registry is set up again,
+            // which takes over 10 s on a loaded machine
+            timeout: 60000,
             run: "click",
         },
         {
