@@ -63,8 +63,6 @@ registry.category("web_tour.tours").add("partner_segment_custom_dimension_tour",
         },
         {
             content: "Preview",
-            // saving adds the customer fields and reloads the registry: slow on a busy machine
-            timeout: 60000,
             trigger: "button[name=action_preview]",
             // the save made the customer fields: the registry is set up again,
             // which takes over 10 s on a loaded machine
