@@ -24,3 +24,6 @@ from . import partner_segment_import_job
 from . import partner_segment_reclassify_job
 from . import partner_segment_import_mapping
 from . import partner_segment_policy
+from . import res_partner_credit
+from . import partner_segment_credit_approval
+from . import account_move_credit
