@@ -123,8 +123,12 @@ class AccountMove(models.Model):
         """
         result = {}
         Policy = self.env["partner.segment.policy"]
-        for company, moves in self._segment_credit_moves().grouped("company_id").items():
-            policies = Policy._get_partner_policies(moves.commercial_partner_id, company)
+        for company, moves in (
+            self._segment_credit_moves().grouped("company_id").items()
+        ):
+            policies = Policy._get_partner_policies(
+                moves.commercial_partner_id, company
+            )
             if not policies:
                 continue
             for move in moves:

@@ -47,9 +47,7 @@ class PartnerSegmentCreditApproval(models.Model):
     exposure = fields.Monetary(readonly=True)
     credit_limit = fields.Monetary(readonly=True)
     overdue_days = fields.Integer(readonly=True)
-    credit_grade = fields.Selection(
-        dimensions.CREDIT_GRADE.selection(), readonly=True
-    )
+    credit_grade = fields.Selection(dimensions.CREDIT_GRADE.selection(), readonly=True)
     policy_id = fields.Many2one(
         "partner.segment.policy", "Policy", ondelete="set null", readonly=True
     )
@@ -157,9 +155,7 @@ class PartnerSegmentCreditApproval(models.Model):
                         "%(request)s is already %(state)s.",
                         request=approval.display_name,
                         state=dict(
-                            approval._fields["state"]._description_selection(
-                                self.env
-                            )
+                            approval._fields["state"]._description_selection(self.env)
                         )[approval.state],
                     )
                 )

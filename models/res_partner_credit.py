@@ -88,7 +88,9 @@ class ResPartner(models.Model):
         company = self._segment_credit_company(document)
         today = fields.Date.context_today(self)
         amount = self._segment_credit_amount(amount, document, currency, date, company)
-        exclude_move = document if document and document._name == "account.move" else None
+        exclude_move = (
+            document if document and document._name == "account.move" else None
+        )
         figures = partner._segment_credit_figures(company, exclude_move)
         exposure = figures.open_receivable + figures.draft_receivable + amount
         days = credit_rules.overdue_days(figures.oldest_due, today)
@@ -125,7 +127,11 @@ class ResPartner(models.Model):
 
     def _segment_credit_amount(self, amount, document, currency, date, company):
         """``amount`` in the company currency, converted at the document's date."""
-        if currency is None and document is not None and "currency_id" in document._fields:
+        if (
+            currency is None
+            and document is not None
+            and "currency_id" in document._fields
+        ):
             currency = document.currency_id
         currency = currency or company.currency_id
         if currency == company.currency_id:

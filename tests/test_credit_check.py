@@ -323,7 +323,11 @@ class TestCreditApproval(CreditCase):
                 "invoice_date": cls.today,
                 "invoice_line_ids": [
                     Command.create(
-                        {"name": "旧货", "price_unit": 800, "tax_ids": [Command.clear()]}
+                        {
+                            "name": "旧货",
+                            "price_unit": 800,
+                            "tax_ids": [Command.clear()],
+                        }
                     )
                 ],
             }
@@ -338,9 +342,11 @@ class TestCreditApproval(CreditCase):
         )
 
     def decide(self, approval, decision, reason, user=None):
-        action = approval.with_user(user or self.controller).with_context(
-            decision=decision
-        ).action_open_decide()
+        action = (
+            approval.with_user(user or self.controller)
+            .with_context(decision=decision)
+            .action_open_decide()
+        )
         wizard = Form(
             self.env(user=user or self.controller)[action["res_model"]].with_context(
                 action["context"]
@@ -464,9 +470,9 @@ class TestCreditMultiCompany(CreditCase):
             "generic_coa", company=cls.company_b, install_demo=False
         )
         cls.env.user.company_ids |= cls.company_b
-        (cls.invoicing_user | cls.controller | cls.segment_manager).company_ids |= (
-            cls.company_b
-        )
+        (
+            cls.invoicing_user | cls.controller | cls.segment_manager
+        ).company_ids |= cls.company_b
         cls.grade(cls.customer_b, "B", 5000.0, company=cls.company_b)
 
     def test_each_company_its_policy_limit_and_receivable(self):

@@ -25,7 +25,9 @@ class AccountMoveCreditOverride(models.TransientModel):
                 self.env._("Only a Credit Controller may post over the credit limit.")
             )
         if not (self.reason or "").strip():
-            raise UserError(self.env._("Give the reason to post over the credit limit."))
+            raise UserError(
+                self.env._("Give the reason to post over the credit limit.")
+            )
         move = self.move_id
         body = Markup("<p>%s</p>") % self.env._(
             "Posted over the credit limit by %(user)s: %(reason)s (%(message)s)",
