@@ -14,7 +14,9 @@ class AccountMoveCreditOverride(models.TransientModel):
     _name = "account.move.credit.override"
     _description = "Post over the Credit Limit"
 
-    move_id = fields.Many2one("account.move", required=True, ondelete="cascade")
+    move_id = fields.Many2one(
+        "account.move", "Invoice", required=True, ondelete="cascade"
+    )
     message = fields.Text("Credit Check", readonly=True)
     reason = fields.Text(required=True)
 
