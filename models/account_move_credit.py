@@ -73,7 +73,7 @@ class AccountMove(models.Model):
         """
         cleared = _cleared_ids(self.env)
         moves = self.filtered(lambda m: m.id not in cleared)
-        checks = moves._segment_credit_checks()
+        checks = moves._segment_credit_checks(lock=True)
         refusing = {
             move_id: check for move_id, check in checks.items() if check.refuses
         }
@@ -115,7 +115,7 @@ class AccountMove(models.Model):
             and m.partner_id
         )
 
-    def _segment_credit_checks(self, from_totals=False):
+    def _segment_credit_checks(self, from_totals=False, lock=False):
         """{move id: CreditCheck} for the draft customer invoices of ``self``.
 
         One policy search per company; one query per invoice whose customer a
@@ -144,6 +144,7 @@ class AccountMove(models.Model):
                     amount,
                     document=move,
                     currency=company.currency_id,
+                    lock=lock,
                 )
         return result
 
@@ -155,7 +156,7 @@ class AccountMove(models.Model):
             today = fields.Date.context_today(self)
             # core leaves future-dated moves to the auto-post cron when soft
             moves = moves.filtered(lambda m: not m.date or m.date <= today)
-        checks = moves._segment_credit_checks()
+        checks = moves._segment_credit_checks(lock=True)
         refusing = {
             move_id: check for move_id, check in checks.items() if check.refuses
         }

@@ -80,7 +80,7 @@ class ResPartner(models.Model):
         )
 
     def _segment_credit_check_policy(
-        self, policy, amount, document=None, currency=None, date=None
+        self, policy, amount, document=None, currency=None, date=None, lock=False
     ):
         """:meth:`_segment_credit_check` once the policy is known (one query)."""
         self.ensure_one()
@@ -91,7 +91,7 @@ class ResPartner(models.Model):
         exclude_move = (
             document if document and document._name == "account.move" else None
         )
-        figures = partner._segment_credit_figures(company, exclude_move)
+        figures = partner._segment_credit_figures(company, exclude_move, lock=lock)
         exposure = figures.open_receivable + figures.draft_receivable + amount
         days = credit_rules.overdue_days(figures.oldest_due, today)
         tolerance = policy.overdue_tolerance_days
@@ -146,7 +146,7 @@ class ResPartner(models.Model):
             date = fields.Date.to_date(date)
         return currency._convert(amount, company.currency_id, company, date)
 
-    def _segment_credit_figures(self, company, exclude_move=None):
+    def _segment_credit_figures(self, company, exclude_move=None, lock=False):
         """Limit, open and draft receivable and oldest due date: one query.
 
         The limit is core's company-dependent ``credit_limit`` (its jsonb
@@ -156,6 +156,11 @@ class ResPartner(models.Model):
         matched lower it, as in core's ``credit``), in company currency; drafts
         are the receivable lines of draft customer invoices and credit notes
         other than ``exclude_move``, when the company counts them.
+
+        With ``lock`` (posting), the same query rewrites the partner's row:
+        two transactions posting for one customer at once are serialised, the
+        second fails to serialise if the first committed after it started,
+        and Odoo's retry sees the first one's receivable.
         """
         self.ensure_one()
         self.env["account.move.line"].flush_model(
@@ -185,6 +190,11 @@ class ResPartner(models.Model):
         self.env.cr.execute(
             SQL(
                 """
+                WITH serialized AS (
+                    UPDATE res_partner SET credit_limit = credit_limit
+                     WHERE id = %(partner)s AND %(lock)s
+                 RETURNING id
+                )
                 SELECT (SELECT (p.credit_limit ->> %(company_key)s)::numeric
                           FROM res_partner p
                          WHERE p.id = %(partner)s),
@@ -211,6 +221,7 @@ class ResPartner(models.Model):
                 partner=self.id,
                 company=company.id,
                 drafts=drafts,
+                lock=lock,
                 exclude=(exclude_move._origin.id if exclude_move else 0) or 0,
             )
         )

@@ -44,3 +44,4 @@ from . import test_custom_dimension
 from . import test_custom_dimension_consumers
 from . import test_credit_check
 from . import test_credit_check_tour
+from . import test_credit_concurrency
