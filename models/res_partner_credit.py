@@ -190,11 +190,7 @@ class ResPartner(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                WITH serialized AS (
-                    UPDATE res_partner SET credit_limit = credit_limit
-                     WHERE id = %(partner)s AND %(lock)s
-                 RETURNING id
-                )
+                %(serialize)s
                 SELECT (SELECT (p.credit_limit ->> %(company_key)s)::numeric
                           FROM res_partner p
                          WHERE p.id = %(partner)s),
@@ -221,7 +217,14 @@ class ResPartner(models.Model):
                 partner=self.id,
                 company=company.id,
                 drafts=drafts,
-                lock=lock,
+                # only when posting: a read-only request (the form) cannot write
+                serialize=SQL(
+                    "WITH serialized AS (UPDATE res_partner"
+                    " SET credit_limit = credit_limit WHERE id = %s RETURNING id)",
+                    self.id,
+                )
+                if lock
+                else SQL(),
                 exclude=(exclude_move._origin.id if exclude_move else 0) or 0,
             )
         )
