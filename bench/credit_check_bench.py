@@ -24,7 +24,6 @@ It creates (and at the end drops, unless --keep) the database
 
 import argparse
 import os
-import random
 import statistics
 import time
 from datetime import date
@@ -109,15 +108,47 @@ def draft_invoices(env, partner_ids):
     )
 
 
-def timed_postings(env, moves):
-    times = []
+def timed_invoice_checks(env, moves):
+    """What a posting adds: the checks of ``_post`` on a loaded draft invoice."""
+    times, queries = [], []
     for move in moves:
         env.invalidate_all()
+        move.read(["partner_id", "commercial_partner_id", "amount_total_signed"])
+        count = env.cr.sql_log_count
         t0 = time.perf_counter()
-        move.action_post()
-        env.flush_all()
+        move._segment_credit_checks(lock=True)
         times.append((time.perf_counter() - t0) * 1000)
-    return statistics.mean(times)
+        queries.append(env.cr.sql_log_count - count)
+    times.sort()
+    return {
+        "mean": statistics.mean(times),
+        "median": statistics.median(times),
+        "p95": times[int(len(times) * 0.95) - 1],
+        "queries": statistics.mean(queries),
+    }
+
+
+def explain_check(env, partner_id):
+    """Server-side time of the check query (EXPLAIN ANALYZE) for one customer."""
+    from odoo.tools import SQL
+
+    partner = env["res.partner"].browse(partner_id)
+    cr = env.cr
+    original = cr.execute
+    plans = []
+
+    def explain(query, params=None, log_exceptions=True):
+        if isinstance(query, SQL) and "account_move_line aml" in query.code:
+            original(SQL("EXPLAIN (ANALYZE, BUFFERS) %s", query))
+            plans.append("\n".join(row[0] for row in cr.fetchall()))
+        return original(query, params, log_exceptions)
+
+    cr.execute = explain
+    try:
+        partner._segment_credit_figures(env.company, lock=True)
+    finally:
+        cr.execute = original
+    return plans[0] if plans else ""
 
 
 def main():
@@ -127,10 +158,14 @@ def main():
     parser.add_argument("--sample", type=int, default=500)
     parser.add_argument("--postings", type=int, default=100)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure on the database a --keep run left"
+    )
     args = parser.parse_args()
     db = f"partner_segment_bench_credit_{args.customers}"
-    sh(f"drop_db {db}")
-    build_database(db)
+    if not args.reuse:
+        sh(f"drop_db {db}")
+        build_database(db)
     registry = open_registry(db)
 
     import odoo
@@ -139,40 +174,40 @@ def main():
     results = {}
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-        load_fixture(env, args.customers, args.invoices, date.today())
-        # a limit most customers stay under, so that postings go through
-        grade_everyone(env, 10**7)
-        policy = env["partner.segment.policy"].create(
-            {"name": "B block", "credit_grade": "B", "check_action": "block"}
-        )
-        env.company.segment_credit_include_draft = True
-        cr.commit()
+        if not args.reuse:
+            load_fixture(env, args.customers, args.invoices, date.today())
+            # a limit most customers stay under, so that postings go through
+            grade_everyone(env, 10**7)
+            env["partner.segment.policy"].create(
+                {"name": "B block", "credit_grade": "B", "check_action": "block"}
+            )
+            env.company.segment_credit_include_draft = True
+            cr.commit()
+        policy = env["partner.segment.policy"].search([("name", "=", "B block")])
 
         partner_ids = sample_customers(env, args.sample)
         api_times = timed_checks(
             env, partner_ids, lambda partner: partner._segment_credit_check(100.0)
         )
         for key, value in api_times.items():
-            results[f"_segment_credit_check {key} (ms, queries)"] = value
+            results[f"API _segment_credit_check, cold cache: {key}"] = value
         query_times = timed_checks(
             env,
             partner_ids,
-            lambda partner: partner._segment_credit_figures(env.company),
+            lambda partner: partner._segment_credit_figures(env.company, lock=True),
         )
-        results["check query alone mean (ms)"] = query_times["mean"]
-        results["check query alone p95 (ms)"] = query_times["p95"]
+        results["check query (+flushes), cold cache: mean ms"] = query_times["mean"]
+        results["check query (+flushes), cold cache: p95 ms"] = query_times["p95"]
 
-        posting_ids = random.sample(partner_ids, min(args.postings, len(partner_ids)))
-        checked = draft_invoices(env, posting_ids)
-        unchecked = draft_invoices(env, posting_ids)
+        moves = draft_invoices(env, partner_ids[: args.postings])
         cr.commit()
-        results["posting with the policy, mean (ms)"] = timed_postings(env, checked)
+        for key, value in timed_invoice_checks(env, moves).items():
+            results[f"posting's check, policy active: {key}"] = value
         policy.active = False
-        results["posting without policy, mean (ms)"] = timed_postings(env, unchecked)
-        results["check cost per posting (ms)"] = (
-            results["posting with the policy, mean (ms)"]
-            - results["posting without policy, mean (ms)"]
-        )
+        for key, value in timed_invoice_checks(env, moves).items():
+            results[f"posting's check, no policy: {key}"] = value
+        plan = explain_check(env, partner_ids[0])
+        print(plan)
         cr.rollback()
 
     print(

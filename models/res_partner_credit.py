@@ -248,18 +248,29 @@ class ResPartner(models.Model):
             if check.limit > 0
             else env._("no limit")
         )
-        details = env._(
-            "%(customer)s (credit grade %(grade)s): exposure %(exposure)s "
-            "including this document's %(amount)s, credit limit %(limit)s; "
-            "oldest invoice %(days)s days overdue (tolerance %(tolerance)s days).",
-            customer=check.partner.display_name,
-            grade=grade,
-            exposure=formatLang(env, check.exposure, currency_obj=currency),
-            amount=formatLang(env, check.amount, currency_obj=currency),
-            limit=limit,
-            days=check.overdue_days,
-            tolerance=check.tolerance or "-",
-        )
+        values = {
+            "customer": check.partner.display_name,
+            "grade": grade,
+            "exposure": formatLang(env, check.exposure, currency_obj=currency),
+            "amount": formatLang(env, check.amount, currency_obj=currency),
+            "limit": limit,
+            "days": check.overdue_days,
+        }
+        if check.tolerance:
+            details = env._(
+                "%(customer)s (credit grade %(grade)s): exposure %(exposure)s "
+                "including this document's %(amount)s, credit limit %(limit)s; "
+                "oldest invoice %(days)s days overdue (tolerance %(tolerance)s days).",
+                tolerance=check.tolerance,
+                **values,
+            )
+        else:
+            details = env._(
+                "%(customer)s (credit grade %(grade)s): exposure %(exposure)s "
+                "including this document's %(amount)s, credit limit %(limit)s; "
+                "oldest invoice %(days)s days overdue.",
+                **values,
+            )
         if check.action == "warn":
             return env._("Over the credit limit: %(details)s", details=details)
         if check.action == "block":
