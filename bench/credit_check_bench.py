@@ -6,17 +6,21 @@ code under test), gives every customer credit grade B and a credit limit, and
 a "block" policy for grade B, then measures in one process:
 
 1. ``res.partner._segment_credit_check`` (the public API: policy lookup and the
-   one query) on a sample of customers, the ORM cache cleared before each:
-   mean, median and 95th percentile, and the queries it makes;
-2. the check query alone (``_segment_credit_figures``) on the same customers;
-3. posting draft invoices one by one (``action_post``) with the policy active
-   and then, on as many other drafts, with it archived: the difference per
-   posting is what the check costs a posting; without a policy it costs one
-   policy search.
+   one query) on a sample of customers, the ORM cache cleared before each
+   (the worst case: every record read again): mean, median, 95th percentile
+   and queries;
+2. the check query alone (``_segment_credit_figures``, with the posting's row
+   lock) on the same customers, and its plan and server time (EXPLAIN ANALYZE);
+3. what a posting adds: ``account.move._segment_credit_checks(lock=True)`` (what
+   ``_post`` runs) on draft invoices whose invoice, customer, company and user
+   are loaded as a posting has them, with the policy active and then archived
+   (side by side in one run: the cost without a policy is one search).
 
 Usage (after ``make setup``)::
 
-    .venv/bin/python bench/credit_check_bench.py --customers 100000 --invoices 500000
+    .venv/bin/python bench/credit_check_bench.py --customers 100000 --invoices 200000
+    # again on the same database (--keep above), without rebuilding it
+    .venv/bin/python bench/credit_check_bench.py --customers 100000 --reuse --keep
 
 It creates (and at the end drops, unless --keep) the database
 ``partner_segment_bench_credit_<customers>`` from the test template.
@@ -113,7 +117,11 @@ def timed_invoice_checks(env, moves):
     times, queries = [], []
     for move in moves:
         env.invalidate_all()
+        # what posting has loaded before: the invoice, its customer, company, user
         move.read(["partner_id", "commercial_partner_id", "amount_total_signed"])
+        move.commercial_partner_id.with_company(move.company_id).read(["name"])
+        move.company_id.read(["name", "currency_id", "segment_credit_include_draft"])
+        env.user.read(["tz"])
         count = env.cr.sql_log_count
         t0 = time.perf_counter()
         move._segment_credit_checks(lock=True)

@@ -171,7 +171,18 @@ class PartnerSegmentPolicy(models.Model):
         domain = [("company_id", "=", company.id)]
         if field_name == "check_action":
             domain.append(("check_action", "!=", "none"))
-        policies = self.sudo().search(domain)
+        # one query for the policies and what their domains and the check read
+        policies = self.sudo().search_fetch(
+            domain,
+            [
+                "credit_grade",
+                "class_id",
+                "dimension_key",
+                "class_key",
+                "check_action",
+                "overdue_tolerance_days",
+            ],
+        )
         result = {}
         remaining = partners.with_company(company)
         for policy in policies:
