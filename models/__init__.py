@@ -26,3 +26,6 @@ from . import partner_segment_import_mapping
 from . import partner_segment_policy
 from . import partner_segment_queue
 from . import partner_segment_dashboard
+from . import res_partner_credit
+from . import partner_segment_credit_approval
+from . import account_move_credit

@@ -151,3 +151,45 @@ class PartnerSegmentPolicy(models.Model):
             field_name = self.class_id.dimension_id._field_key()
             return [(field_name, "=", self.class_id.code)]
         return [(dimensions.get(self.dimension_key).field_name, "=", self.class_key)]
+
+    @api.model
+    def _get_partner_policies(self, partners, company=None, field_name="check_action"):
+        """The policy that sets ``field_name`` for each partner: {partner id: policy}.
+
+        The first active policy of ``company`` (the current one by default), in
+        ``priority`` order, whose class the partner is in and which sets the
+        field (a ``check_action`` other than ``none``).  One search for the
+        policies, then each policy's domain is evaluated on the partners in
+        memory (``filtered_domain`` in the company, as the classes are company
+        dependent): no query per partner.  Partners no policy covers are left
+        out.  The policies are returned as superuser: an invoicing user who
+        posts need not read the policies to be checked by them.
+        """
+        company = company or self.env.company
+        if not partners:
+            return {}
+        domain = [("company_id", "=", company.id)]
+        if field_name == "check_action":
+            domain.append(("check_action", "!=", "none"))
+        # one query for the policies and what their domains and the check read
+        policies = self.sudo().search_fetch(
+            domain,
+            [
+                "credit_grade",
+                "class_id",
+                "dimension_key",
+                "class_key",
+                "check_action",
+                "overdue_tolerance_days",
+            ],
+        )
+        result = {}
+        remaining = partners.with_company(company)
+        for policy in policies:
+            if not remaining:
+                break
+            matched = remaining.filtered_domain(policy._get_partner_domain())
+            for partner in matched:
+                result[partner.id] = policy
+            remaining -= matched
+        return result

@@ -63,6 +63,11 @@ class ResCompany(models.Model):
         "economic regions (东部, 中部, 西部, 东北), or both as two dimensions.",
     )
     segment_last_run = fields.Datetime("Last Classification", readonly=True, copy=False)
+    segment_credit_include_draft = fields.Boolean(
+        "Credit Check Counts Draft Invoices",
+        help="The credit check adds the customer's draft and to-post invoices "
+        "(less draft credit notes) to its open receivable.",
+    )
 
     @api.constrains(
         "segment_window_days",

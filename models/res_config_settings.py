@@ -43,3 +43,6 @@ class ResConfigSettings(models.TransientModel):
     red_rule_all_invoices = fields.Boolean(
         related="company_id.red_rule_all_invoices", readonly=False
     )
+    segment_credit_include_draft = fields.Boolean(
+        related="company_id.segment_credit_include_draft", readonly=False
+    )

@@ -49,3 +49,6 @@ from . import test_custom_dimension_conditions
 from . import test_custom_dimension_grouping
 from . import test_segment_dashboard
 from . import test_segment_dashboard_tour
+from . import test_credit_check
+from . import test_credit_check_tour
+from . import test_credit_concurrency

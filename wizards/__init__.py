@@ -7,3 +7,5 @@ from . import partner_segment_import_mixin
 from . import partner_segment_import
 from . import account_move_red_import
 from . import base_partner_merge_automatic_wizard
+from . import partner_segment_credit_approval_decide
+from . import account_move_credit_override
