@@ -24,3 +24,5 @@ from . import partner_segment_import_job
 from . import partner_segment_reclassify_job
 from . import partner_segment_import_mapping
 from . import partner_segment_policy
+from . import partner_segment_policy_proposal
+from . import res_partner_policy

@@ -96,6 +96,8 @@ class PartnerSegmentEngine(models.AbstractModel):
             touched = self._touched_partner_ids(company, company.segment_last_run)
         self._reclassify(company, source="cron", commit=True, first_ids=touched)
         self.env["partner.segment.followup.rule"]._run_periodic(company)
+        if company.segment_policy_propose_daily:
+            self.env["partner.segment.policy"]._propose_daily(company)
 
     @contextlib.contextmanager
     def _company_transaction(self):

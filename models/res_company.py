@@ -63,6 +63,12 @@ class ResCompany(models.Model):
         "economic regions (东部, 中部, 西部, 东北), or both as two dimensions.",
     )
     segment_last_run = fields.Datetime("Last Classification", readonly=True, copy=False)
+    segment_policy_propose_daily = fields.Boolean(
+        "Propose Policy Changes Daily",
+        help="The daily classification then proposes what the segment policies "
+        "would change (credit limits, payment terms, pricelists), for a manager "
+        "to review and apply; nothing is applied automatically.",
+    )
 
     @api.constrains(
         "segment_window_days",

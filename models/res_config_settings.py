@@ -43,3 +43,6 @@ class ResConfigSettings(models.TransientModel):
     red_rule_all_invoices = fields.Boolean(
         related="company_id.red_rule_all_invoices", readonly=False
     )
+    segment_policy_propose_daily = fields.Boolean(
+        related="company_id.segment_policy_propose_daily", readonly=False
+    )

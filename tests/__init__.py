@@ -42,3 +42,4 @@ from . import test_dimension_registry
 from . import test_dimension_extension
 from . import test_custom_dimension
 from . import test_custom_dimension_consumers
+from . import test_policy
