@@ -4,6 +4,7 @@ from odoo.tests import TransactionCase, tagged
 
 from ..engine import policy as policy_rules
 from .common import PolicyCase
+from .test_custom_dimension import purge_registry
 
 
 class TestPolicyRules(TransactionCase):
@@ -80,14 +81,6 @@ class TestPolicyProposals(PolicyCase):
         self.assertEqual(term.class_label, "Value Tier: High Value")
         # the others match no policy
         self.assertEqual(proposals.partner_id, self.aaa)
-
-    def test_custom_class_policy(self):
-        dimension = self.env["partner.segment.dimension"].search([], limit=1)
-        if not dimension.class_ids:
-            self.skipTest("no user-defined dimension with classes")
-        cls_ = dimension.class_ids[0]
-        domain = self.policy(name="Custom", class_id=cls_.id)._get_partner_domain()
-        self.assertEqual(domain[0][2], cls_.code)
 
     def test_target_exactly_one(self):
         with self.assertRaises(ValidationError):
@@ -375,3 +368,49 @@ class TestPolicyMultiCompany(PolicyCase):
         self.assertFalse(self.propose(self.main))
         defaults.active = True
         self.assertEqual(self.propose(self.main).partner_id, self.shared)
+
+
+@tagged("post_install", "-at_install")
+class TestPolicyCustomClass(PolicyCase):
+    """A policy on a class of a user-defined dimension."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.addClassCleanup(purge_registry)
+        super().setUpClass()
+        cls.dimension = (
+            cls.env["partner.segment.dimension"]
+            .with_user(cls.segment_manager)
+            .create(
+                {
+                    "name": "政策测试分级",
+                    "code": "policy_amount",
+                    "kind": "measure",
+                    "measure": "average_invoice_amount",
+                    "class_ids": [
+                        Command.create({"name": "大额", "code": "big", "lower_bound": 1000}),
+                        Command.create({"name": "小额", "code": "small", "lower_bound": 0}),
+                    ],
+                }
+            )
+        )
+        cls.big = cls.dimension.class_ids.filtered(lambda c: c.code == "big")
+        cls.customer_big = cls.customer("大额客户", "B", revenue=12000)
+        key = cls.dimension.sudo()._field_key()
+        cls.env.registry.clear_cache()
+        cls.customer_big.sudo().with_company(cls.env.company).write({key: "big"})
+
+    def test_class_policy_before_grade_policy(self):
+        self.policy("B", credit_limit_mode="fixed", credit_limit_amount=1000, priority=20)
+        self.policy(
+            name="Big amounts",
+            class_id=self.big.id,
+            priority=10,
+            credit_limit_mode="revenue_multiple",
+            credit_limit_multiple=2,
+            credit_limit_rounding=100,
+        )
+        proposals = self.propose()
+        self.assertEqual(proposals.partner_id, self.customer_big)
+        self.assertEqual(proposals.proposed_amount, 2000)
+        self.assertEqual(proposals.class_label, "政策测试分级: 大额")
