@@ -278,9 +278,12 @@ class PartnerSegmentPolicy(models.Model):
         """
         Proposal = self.env["partner.segment.policy.proposal"]
         self._lock_proposals(company)
+        # the policies list shows the archived ones too (active_test off):
+        # only active policies and customers count
         policies = (
             self.sudo()
             .with_company(company)
+            .with_context(active_test=True)
             .search([("company_id", "=", company.id)], order="priority, id")
         )
         rows = self._read_policy_rows(company, policies, partners) if policies else []
@@ -321,7 +324,12 @@ class PartnerSegmentPolicy(models.Model):
     @api.model
     def _policy_match_query(self, company, policies, partners):
         """SQL of (partner id, rank, policy id): every customer each policy covers."""
-        Partner = self.env["res.partner"].sudo().with_company(company)
+        Partner = (
+            self.env["res.partner"]
+            .sudo()
+            .with_company(company)
+            .with_context(active_test=True)
+        )
         base = [("company_id", "in", [False, company.id])]
         if partners is not None:
             base.append(("id", "in", partners.ids))

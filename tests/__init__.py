@@ -43,3 +43,4 @@ from . import test_dimension_extension
 from . import test_custom_dimension
 from . import test_custom_dimension_consumers
 from . import test_policy
+from . import test_policy_tour
