@@ -109,9 +109,10 @@ class PartnerSegmentHistory(models.Model):
         :param orders: ``dimensions.class_orders()``, read once by a caller
             that logs many changes (dimensions registered later are included)
         """
-        if dimension in POLICY_FIELDS and self.env["res.partner"]._fields[
-            dimension
-        ].type == "float":
+        if (
+            dimension in POLICY_FIELDS
+            and self.env["res.partner"]._fields[dimension].type == "float"
+        ):
             return "up" if float(new or 0) > float(old or 0) else "down"
         if not old:
             return "new"

@@ -87,7 +87,7 @@ class PartnerSegmentPolicy(models.Model):
     credit_limit_amount = fields.Monetary(currency_field="currency_id", tracking=True)
     credit_limit_multiple = fields.Float(
         tracking=True,
-        help="Credit limit = this × the customer's window revenue per month."
+        help="Credit limit = this × the customer's window revenue per month.",
     )
     credit_limit_rounding = fields.Monetary(
         "Rounded To",
@@ -163,12 +163,15 @@ class PartnerSegmentPolicy(models.Model):
     )
     def _check_amounts(self):
         for policy in self:
-            if min(
-                policy.credit_limit_amount,
-                policy.credit_limit_multiple,
-                policy.credit_limit_rounding,
-                policy.overdue_tolerance_days,
-            ) < 0:
+            if (
+                min(
+                    policy.credit_limit_amount,
+                    policy.credit_limit_multiple,
+                    policy.credit_limit_rounding,
+                    policy.overdue_tolerance_days,
+                )
+                < 0
+            ):
                 raise ValidationError(
                     self.env._(
                         "The policy %(name)s: the credit limit, its multiple, its "
@@ -177,7 +180,9 @@ class PartnerSegmentPolicy(models.Model):
                     )
                 )
 
-    @api.constrains("company_id", "credit_grade", "class_id", "dimension_key", "class_key")
+    @api.constrains(
+        "company_id", "credit_grade", "class_id", "dimension_key", "class_key"
+    )
     def _check_target(self):
         for policy in self:
             targets = [
@@ -298,7 +303,11 @@ class PartnerSegmentPolicy(models.Model):
             with self.env.cr.savepoint():
                 return self._propose(company)
         except UserError as error:
-            _logger.info("partner_segment: no policy proposals for company %s: %s", company.id, error)
+            _logger.info(
+                "partner_segment: no policy proposals for company %s: %s",
+                company.id,
+                error,
+            )
             return 0
 
     @api.model
@@ -419,9 +428,8 @@ class PartnerSegmentPolicy(models.Model):
                 term_id=column(
                     "property_payment_term_id",
                     "int",
-                    fallback("property_payment_term_id") and SQL(
-                        "%s", fallback("property_payment_term_id")
-                    ),
+                    fallback("property_payment_term_id")
+                    and SQL("%s", fallback("property_payment_term_id")),
                 ),
                 pricelist=column("specific_property_product_pricelist", "int"),
                 last_limit=column("segment_policy_credit_limit", "float"),
@@ -475,7 +483,9 @@ class PartnerSegmentPolicy(models.Model):
                     continue
                 policy = by_id[policy_id]
                 proposed = (
-                    policy.payment_term_id if target == "payment_term" else policy.pricelist_id
+                    policy.payment_term_id
+                    if target == "payment_term"
+                    else policy.pricelist_id
                 ).id
                 if proposed != current:
                     proposals.append(

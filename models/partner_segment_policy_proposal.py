@@ -1,7 +1,6 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL, formatLang
 
 from .partner_segment_policy import POLICY_TARGETS
@@ -31,7 +30,12 @@ class PartnerSegmentPolicyProposal(models.Model):
     _rec_name = "partner_id"
 
     partner_id = fields.Many2one(
-        "res.partner", "Customer", required=True, index=True, ondelete="cascade", readonly=True
+        "res.partner",
+        "Customer",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        readonly=True,
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, ondelete="cascade", readonly=True
@@ -89,7 +93,9 @@ class PartnerSegmentPolicyProposal(models.Model):
                     self.env, proposal.current_amount, currency_obj=proposal.currency_id
                 )
                 proposal.proposed_value = formatLang(
-                    self.env, proposal.proposed_amount, currency_obj=proposal.currency_id
+                    self.env,
+                    proposal.proposed_amount,
+                    currency_obj=proposal.currency_id,
                 )
             else:
                 proposal.current_value = proposal[
@@ -127,7 +133,9 @@ class PartnerSegmentPolicyProposal(models.Model):
             Policy._lock_proposals(company)
             proposals = proposals.filtered(lambda p: p.state == "proposed")
             proposals._mark_changed_since(company)
-            todo = proposals if overwrite else proposals.filtered(lambda p: not p.hand_set)
+            todo = (
+                proposals if overwrite else proposals.filtered(lambda p: not p.hand_set)
+            )
             todo._write_partners(company)
             applied |= todo
             skipped |= proposals - todo
@@ -164,7 +172,9 @@ class PartnerSegmentPolicyProposal(models.Model):
             values = Partner.browse(partners.ids)
             for partner in values:
                 value = partner[fname]
-                result[partner.id, target] = value.id if target != "credit_limit" else value
+                result[partner.id, target] = (
+                    value.id if target != "credit_limit" else value
+                )
         return result
 
     def _mark_changed_since(self, company):
@@ -210,7 +220,13 @@ class PartnerSegmentPolicyProposal(models.Model):
             partners.write({fname: value or False, last_fname: value or False})
         self.env["partner.segment.history"].sudo()._log_changes(
             [
-                (p.partner_id.id, company.id, POLICY_TARGETS[p.target][0], p._current(), p._proposed_value())
+                (
+                    p.partner_id.id,
+                    company.id,
+                    POLICY_TARGETS[p.target][0],
+                    p._current(),
+                    p._proposed_value(),
+                )
                 for p in self
             ],
             "policy",
@@ -246,7 +262,12 @@ class PartnerSegmentPolicyProposal(models.Model):
                 partner_filter,
             )
         )
-        rejected = {self._proposal_key(dict(zip(("partner_id", "target", *VALUE_COLUMNS), row, strict=True))) for row in self.env.cr.fetchall()}
+        rejected = {
+            self._proposal_key(
+                dict(zip(("partner_id", "target", *VALUE_COLUMNS), row, strict=True))
+            )
+            for row in self.env.cr.fetchall()
+        }
         rows = [p for p in proposals if self._proposal_key(p) not in rejected]
         if rows:
             columns = ("partner_id", "target", "policy_id", "hand_set", *VALUE_COLUMNS)

@@ -534,13 +534,14 @@ class PolicyCase(SegmentCase):
         """Propose as ``user`` (the segment manager) and return the open proposals."""
         company = company or self.env.company
         user = user or self.segment_manager
-        env = self.env(user=user, context=dict(self.env.context, allowed_company_ids=[company.id]))
+        env = self.env(
+            user=user, context=dict(self.env.context, allowed_company_ids=[company.id])
+        )
         env["partner.segment.policy"]._action_propose(
             company, partners=partners and partners.with_env(env)
         )
-        return (
-            env["partner.segment.policy.proposal"]
-            .search([("company_id", "=", company.id), ("state", "=", "proposed")])
+        return env["partner.segment.policy.proposal"].search(
+            [("company_id", "=", company.id), ("state", "=", "proposed")]
         )
 
     def proposal(self, proposals, partner, target="credit_limit"):

@@ -11,17 +11,23 @@ class TestPolicyRules(TransactionCase):
     """The plain-Python rules, without the database."""
 
     def test_fixed_limit_rounded_half_up(self):
-        self.assertEqual(policy_rules.credit_limit("fixed", 12345, 0, 1000, 0, 365), 12000)
-        self.assertEqual(policy_rules.credit_limit("fixed", 12500, 0, 1000, 0, 365), 13000)
+        self.assertEqual(
+            policy_rules.credit_limit("fixed", 12345, 0, 1000, 0, 365), 12000
+        )
+        self.assertEqual(
+            policy_rules.credit_limit("fixed", 12500, 0, 1000, 0, 365), 13000
+        )
         self.assertEqual(policy_rules.credit_limit("fixed", 12345, 0, 0, 0, 365), 12345)
 
     def test_revenue_multiple(self):
         # 120,000 over 365 days: 10,000 a month
         self.assertAlmostEqual(
-            policy_rules.credit_limit("revenue_multiple", 0, 1.25, 0, 120000, 365), 12500
+            policy_rules.credit_limit("revenue_multiple", 0, 1.25, 0, 120000, 365),
+            12500,
         )
         self.assertEqual(
-            policy_rules.credit_limit("revenue_multiple", 0, 1.25, 1000, 120000, 365), 13000
+            policy_rules.credit_limit("revenue_multiple", 0, 1.25, 1000, 120000, 365),
+            13000,
         )
         # a 730-day window spreads the same revenue over 24 months
         self.assertEqual(
@@ -52,7 +58,9 @@ class TestPolicyProposals(PolicyCase):
         cls.c = cls.customer("丙级客户", "C", revenue=240000)
 
     def test_matching_and_priority(self):
-        self.policy("AAA", credit_limit_mode="fixed", credit_limit_amount=80000, priority=20)
+        self.policy(
+            "AAA", credit_limit_mode="fixed", credit_limit_amount=80000, priority=20
+        )
         # a value-tier policy before it sets only the term: the limit still
         # comes from the first policy that sets one
         self.aaa.with_company(self.env.company).value_tier = "high"
@@ -86,9 +94,7 @@ class TestPolicyProposals(PolicyCase):
         with self.assertRaises(ValidationError):
             self.policy(name="Nothing")
         with self.assertRaises(ValidationError):
-            self.policy(
-                "AAA", dimension_key="value_tier", class_key="high", name="Two"
-            )
+            self.policy("AAA", dimension_key="value_tier", class_key="high", name="Two")
         with self.assertRaises(ValidationError):
             self.policy(name="Bad key", dimension_key="value_tier", class_key="gold")
         with self.assertRaises(ValidationError):
@@ -114,13 +120,21 @@ class TestPolicyProposals(PolicyCase):
         self.assertEqual(self.proposal(proposals, self.aa).proposed_amount, 12000)
         # 240,000 / 12 × 0.3, unrounded
         self.assertEqual(self.proposal(proposals, self.c).proposed_amount, 6000)
-        self.assertEqual(self.proposal(proposals, self.c).current_value.strip()[-4:], "0.00")
+        self.assertEqual(
+            self.proposal(proposals, self.c).current_value.strip()[-4:], "0.00"
+        )
 
     def test_only_differences(self):
-        self.policy("AAA", credit_limit_mode="fixed", credit_limit_amount=50000,
-                    payment_term_id=self.term_30.id)
+        self.policy(
+            "AAA",
+            credit_limit_mode="fixed",
+            credit_limit_amount=50000,
+            payment_term_id=self.term_30.id,
+        )
         self.policy("AA", credit_limit_mode="fixed", credit_limit_amount=20000)
-        self.aaa.sudo().write({"credit_limit": 50000, "property_payment_term_id": self.term_30.id})
+        self.aaa.sudo().write(
+            {"credit_limit": 50000, "property_payment_term_id": self.term_30.id}
+        )
         proposals = self.propose()
         self.assertFalse(self.proposal(proposals, self.aaa))
         self.assertFalse(self.proposal(proposals, self.aaa, "payment_term"))
@@ -128,13 +142,25 @@ class TestPolicyProposals(PolicyCase):
         self.assertEqual(proposals.current_amount, 0)
         # proposing again replaces the open proposals, not adds to them
         self.assertEqual(self.propose(), proposals.search([("state", "=", "proposed")]))
-        self.assertEqual(len(self.Proposal.search([("partner_id", "=", self.aa.id)])), 1)
+        self.assertEqual(
+            len(self.Proposal.search([("partner_id", "=", self.aa.id)])), 1
+        )
 
     def test_apply(self):
-        self.policy("AAA", credit_limit_mode="revenue_multiple", credit_limit_multiple=3,
-                    credit_limit_rounding=10000, payment_term_id=self.term_45.id)
-        self.policy("AA", credit_limit_mode="revenue_multiple", credit_limit_multiple=3,
-                    credit_limit_rounding=10000, payment_term_id=self.term_45.id)
+        self.policy(
+            "AAA",
+            credit_limit_mode="revenue_multiple",
+            credit_limit_multiple=3,
+            credit_limit_rounding=10000,
+            payment_term_id=self.term_45.id,
+        )
+        self.policy(
+            "AA",
+            credit_limit_mode="revenue_multiple",
+            credit_limit_multiple=3,
+            credit_limit_rounding=10000,
+            payment_term_id=self.term_45.id,
+        )
         proposals = self.propose().with_context(tracking_disable=False)
         self.assertEqual(len(proposals), 4)
         # the set-up's pending tracking (without messages) goes first
@@ -147,7 +173,8 @@ class TestPolicyProposals(PolicyCase):
         self.assertEqual(self.limit(self.aaa), 30000)
         self.assertEqual(self.limit(self.aa), 20000)
         self.assertEqual(
-            self.aaa.with_company(self.env.company).property_payment_term_id, self.term_45
+            self.aaa.with_company(self.env.company).property_payment_term_id,
+            self.term_45,
         )
         # tracked in the chatter, by the manager
         tracking = self.env["mail.tracking.value"].search(
@@ -158,7 +185,9 @@ class TestPolicyProposals(PolicyCase):
             ]
         )
         self.assertEqual(tracking.new_value_float, 30000)
-        self.assertEqual(tracking.mail_message_id.author_id, self.segment_manager.partner_id)
+        self.assertEqual(
+            tracking.mail_message_id.author_id, self.segment_manager.partner_id
+        )
         # and in the classification history, source policy
         history = self.env["partner.segment.history"].search(
             [("partner_id", "=", self.aaa.id), ("source", "=", "policy")]
@@ -186,8 +215,12 @@ class TestPolicyProposals(PolicyCase):
         self.assertEqual(self.propose().proposed_amount, 60000)
 
     def test_hand_set_values_respected(self):
-        policy = self.policy("AAA", credit_limit_mode="fixed", credit_limit_amount=50000,
-                             payment_term_id=self.term_30.id)
+        policy = self.policy(
+            "AAA",
+            credit_limit_mode="fixed",
+            credit_limit_amount=50000,
+            payment_term_id=self.term_30.id,
+        )
         self.propose().action_apply()
         # the credit controller raises the limit by hand
         self.aaa.sudo().credit_limit = 70000
@@ -237,7 +270,8 @@ class TestPolicyProposals(PolicyCase):
         self.assertTrue(proposals.proposed_value.startswith("VIP 价目表"))
         proposals.action_apply()
         self.assertEqual(
-            self.aaa.with_company(self.env.company).property_product_pricelist, pricelist
+            self.aaa.with_company(self.env.company).property_product_pricelist,
+            pricelist,
         )
 
     def test_daily_step(self):
@@ -250,11 +284,7 @@ class TestPolicyProposals(PolicyCase):
         )
 
     def test_no_change_notifies(self):
-        action = (
-            self.Policy.with_user(self.segment_manager)
-            .browse()
-            .action_propose()
-        )
+        action = self.Policy.with_user(self.segment_manager).browse().action_propose()
         self.assertEqual(action["tag"], "display_notification")
 
     def test_busy_company(self):
@@ -272,14 +302,20 @@ class TestPolicyProposals(PolicyCase):
             self.Policy.with_user(self.segment_user).create(
                 {"name": "User's", "credit_grade": "AAA"}
             )
-        policy = self.policy("AAA", credit_limit_mode="fixed", credit_limit_amount=50000)
+        policy = self.policy(
+            "AAA", credit_limit_mode="fixed", credit_limit_amount=50000
+        )
         self.assertEqual(policy.with_user(self.segment_user).name, "Grade AAA")
         with self.assertRaises(AccessError):
             policy.with_user(self.segment_user).action_propose()
         proposals = self.propose()
         as_user = proposals.with_user(self.segment_user)
         self.assertEqual(as_user.proposed_amount, 50000)
-        for action in (as_user.action_apply, as_user.action_overwrite, as_user.action_reject):
+        for action in (
+            as_user.action_apply,
+            as_user.action_overwrite,
+            as_user.action_reject,
+        ):
             with self.assertRaises(AccessError):
                 action()
         with self.assertRaises(AccessError):
@@ -334,7 +370,7 @@ class TestPolicyMultiCompany(PolicyCase):
         with self.assertRaises(AccessError):
             self.Policy.with_user(self.segment_manager).browse(
                 self.Policy.search([("company_id", "=", self.other.id)]).ids
-            ).name
+            ).check_access("read")
 
     def test_foreign_currency_company(self):
         # 36,500 USD over 365 days: 3,000 USD a month; 2 × that, to 500 USD
@@ -355,8 +391,18 @@ class TestPolicyMultiCompany(PolicyCase):
 
     def test_defaults_shipped_inactive(self):
         defaults = self.Policy.with_context(active_test=False).search(
-            [("id", "in", [self.env.ref(f"partner_segment.partner_segment_policy_grade_{g}").id
-                           for g in ("aaa", "aa", "a", "b", "c")])]
+            [
+                (
+                    "id",
+                    "in",
+                    [
+                        self.env.ref(
+                            f"partner_segment.partner_segment_policy_grade_{g}"
+                        ).id
+                        for g in ("aaa", "aa", "a", "b", "c")
+                    ],
+                )
+            ]
         )
         self.assertEqual(len(defaults), 5)
         self.assertFalse(any(defaults.mapped("active")))
@@ -388,8 +434,12 @@ class TestPolicyCustomClass(PolicyCase):
                     "kind": "measure",
                     "measure": "average_invoice_amount",
                     "class_ids": [
-                        Command.create({"name": "大额", "code": "big", "lower_bound": 1000}),
-                        Command.create({"name": "小额", "code": "small", "lower_bound": 0}),
+                        Command.create(
+                            {"name": "大额", "code": "big", "lower_bound": 1000}
+                        ),
+                        Command.create(
+                            {"name": "小额", "code": "small", "lower_bound": 0}
+                        ),
                     ],
                 }
             )
@@ -401,7 +451,9 @@ class TestPolicyCustomClass(PolicyCase):
         cls.customer_big.sudo().with_company(cls.env.company).write({key: "big"})
 
     def test_class_policy_before_grade_policy(self):
-        self.policy("B", credit_limit_mode="fixed", credit_limit_amount=1000, priority=20)
+        self.policy(
+            "B", credit_limit_mode="fixed", credit_limit_amount=1000, priority=20
+        )
         self.policy(
             name="Big amounts",
             class_id=self.big.id,
