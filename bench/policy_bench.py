@@ -114,9 +114,15 @@ def main():
     parser.add_argument("--customers", type=int, default=100000)
     parser.add_argument("--keep", action="store_true", help="keep the database")
     parser.add_argument("--naive-sample", type=int, default=1000)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse the database a --keep run left (fixture included)",
+    )
     args = parser.parse_args()
     db = f"partner_segment_policy_bench_{args.customers}"
-    build_database(db)
+    if not args.reuse:
+        build_database(db)
     registry = open_registry(db)
     import odoo
     from odoo import api
@@ -124,8 +130,9 @@ def main():
     results = {}
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-        load_fixture(env, args.customers)
-        cr.commit()
+        if not args.reuse:
+            load_fixture(env, args.customers)
+            cr.commit()
         company = env.company
         Policy = env["partner.segment.policy"]
         Proposal = env["partner.segment.policy.proposal"]

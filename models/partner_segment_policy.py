@@ -379,16 +379,6 @@ class PartnerSegmentPolicy(models.Model):
             "pricelist": policies.filtered("pricelist_id").ids,
         }
 
-        def first_policy(target):
-            return SQL(
-                """
-                SELECT DISTINCT ON (partner_id) partner_id, policy_id
-                  FROM matches WHERE policy_id = ANY(%s)
-              ORDER BY partner_id, rank
-                """,
-                setters[target],
-            )
-
         def fallback(fname):
             value = Partner._fields[fname].get_company_dependent_fallback(Partner)
             return value.id if hasattr(value, "id") else value
@@ -403,24 +393,29 @@ class PartnerSegmentPolicy(models.Model):
             SQL(
                 """
                 WITH matches(partner_id, rank, policy_id) AS (%(matches)s),
-                     lim AS (%(lim)s), term AS (%(term)s), pl AS (%(pl)s),
-                     covered AS (
-                         SELECT partner_id FROM lim UNION SELECT partner_id FROM term
-                         UNION SELECT partner_id FROM pl
+                     -- per customer, the first policy in rank that sets each field
+                     winners AS (
+                         SELECT partner_id,
+                                (array_agg(policy_id ORDER BY rank)
+                                    FILTER (WHERE policy_id = ANY(%(lim)s)))[1] AS lim,
+                                (array_agg(policy_id ORDER BY rank)
+                                    FILTER (WHERE policy_id = ANY(%(term)s)))[1] AS term,
+                                (array_agg(policy_id ORDER BY rank)
+                                    FILTER (WHERE policy_id = ANY(%(pl)s)))[1] AS pl
+                           FROM matches
+                       GROUP BY partner_id
                      )
-                SELECT rp.id, lim.policy_id, term.policy_id, pl.policy_id,
+                SELECT rp.id, w.lim, w.term, w.pl,
                        %(revenue)s, %(limit)s, %(term_id)s, %(pricelist)s,
                        %(last_limit)s, %(last_term)s, %(last_pricelist)s
-                  FROM covered
-                  JOIN res_partner rp ON rp.id = covered.partner_id
-             LEFT JOIN lim ON lim.partner_id = rp.id
-             LEFT JOIN term ON term.partner_id = rp.id
-             LEFT JOIN pl ON pl.partner_id = rp.id
+                  FROM winners w
+                  JOIN res_partner rp ON rp.id = w.partner_id
+                 WHERE w.lim IS NOT NULL OR w.term IS NOT NULL OR w.pl IS NOT NULL
                 """,
                 matches=self._policy_match_query(company, policies, partners),
-                lim=first_policy("credit_limit"),
-                term=first_policy("payment_term"),
-                pl=first_policy("pricelist"),
+                lim=setters["credit_limit"],
+                term=setters["payment_term"],
+                pl=setters["pricelist"],
                 revenue=column("segment_revenue", "float", SQL("0.0")),
                 limit=column(
                     "credit_limit", "float", SQL("%s", fallback("credit_limit") or 0.0)
@@ -443,28 +438,35 @@ class PartnerSegmentPolicy(models.Model):
     def _diff_rows(self, company, policies, rows):
         """The proposals (dicts of column values) where a policy would change a
         value; plain Python over the rows of :meth:`_read_policy_rows`."""
-        by_id = {policy.id: policy for policy in policies}
-        currency = company.currency_id
+        # what each policy sets, read once into plain values: the loop below
+        # runs once per customer and makes no ORM call
+        limits = {
+            p.id: (
+                p.credit_limit_mode,
+                p.credit_limit_amount,
+                p.credit_limit_multiple,
+                p.credit_limit_rounding,
+            )
+            for p in policies
+        }
+        proposed_ids = {
+            "payment_term": {p.id: p.payment_term_id.id for p in policies},
+            "pricelist": {p.id: p.pricelist_id.id for p in policies},
+        }
+        digits = company.currency_id.decimal_places
         window_days = company.segment_window_days
+        credit_limit, is_hand_set = policy_rules.credit_limit, policy_rules.is_hand_set
         proposals = []
         for row in rows:
             (pid, limit_policy, term_policy, pl_policy, revenue, limit, term) = row[:7]
             pricelist, last_limit, last_term, last_pricelist = row[7:]
             if limit_policy:
-                policy = by_id[limit_policy]
-                proposed = currency.round(
-                    policy_rules.credit_limit(
-                        policy.credit_limit_mode,
-                        policy.credit_limit_amount,
-                        policy.credit_limit_multiple,
-                        policy.credit_limit_rounding,
-                        revenue,
-                        window_days,
-                    )
+                proposed = round(
+                    credit_limit(*limits[limit_policy], revenue, window_days), digits
                 )
-                current = currency.round(limit or 0.0)
-                if currency.compare_amounts(proposed, current):
-                    last = None if last_limit is None else currency.round(last_limit)
+                current = round(limit or 0.0, digits)
+                if proposed != current:
+                    last = None if last_limit is None else round(last_limit, digits)
                     proposals.append(
                         {
                             "partner_id": pid,
@@ -472,7 +474,7 @@ class PartnerSegmentPolicy(models.Model):
                             "policy_id": limit_policy,
                             "current_amount": current,
                             "proposed_amount": proposed,
-                            "hand_set": policy_rules.is_hand_set(current, last, 0.0),
+                            "hand_set": is_hand_set(current, last, 0.0),
                         }
                     )
             for target, policy_id, current, last in (
@@ -481,12 +483,7 @@ class PartnerSegmentPolicy(models.Model):
             ):
                 if not policy_id:
                     continue
-                policy = by_id[policy_id]
-                proposed = (
-                    policy.payment_term_id
-                    if target == "payment_term"
-                    else policy.pricelist_id
-                ).id
+                proposed = proposed_ids[target][policy_id]
                 if proposed != current:
                     proposals.append(
                         {
@@ -495,7 +492,7 @@ class PartnerSegmentPolicy(models.Model):
                             "policy_id": policy_id,
                             f"current_{target}_id": current,
                             f"proposed_{target}_id": proposed,
-                            "hand_set": policy_rules.is_hand_set(current, last),
+                            "hand_set": is_hand_set(current, last),
                         }
                     )
         return proposals

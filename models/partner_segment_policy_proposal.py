@@ -262,13 +262,15 @@ class PartnerSegmentPolicyProposal(models.Model):
                 partner_filter,
             )
         )
-        rejected = {
-            self._proposal_key(
-                dict(zip(("partner_id", "target", *VALUE_COLUMNS), row, strict=True))
-            )
-            for row in self.env.cr.fetchall()
-        }
-        rows = [p for p in proposals if self._proposal_key(p) not in rejected]
+        rejected_rows = self.env.cr.fetchall()
+        rows = proposals
+        if rejected_rows:
+            names = ("partner_id", "target", *VALUE_COLUMNS)
+            rejected = {
+                self._proposal_key(dict(zip(names, row, strict=True)))
+                for row in rejected_rows
+            }
+            rows = [p for p in proposals if self._proposal_key(p) not in rejected]
         if rows:
             columns = ("partner_id", "target", "policy_id", "hand_set", *VALUE_COLUMNS)
             casts = {
