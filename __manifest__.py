@@ -27,6 +27,7 @@
         "data/partner_segment_import_job_data.xml",
         "data/partner_segment_reclassify_job_data.xml",
         "data/partner_segment_followup_rule_data.xml",
+        "data/partner_segment_policy_data.xml",
         "views/res_partner_industry_views.xml",
         "views/partner_region_views.xml",
         "views/partner_scale_rule_views.xml",
@@ -37,6 +38,7 @@
         # examples: their customer views extend the customer views above
         "data/partner_segment_dimension_data.xml",
         "views/res_config_settings_views.xml",
+        "views/partner_segment_policy_views.xml",
         "views/account_move_views.xml",
         "views/account_move_credit_views.xml",
         "views/partner_segment_credit_approval_views.xml",
@@ -75,6 +77,7 @@
             "partner_segment/static/tests/tours/custom_dimension_tour.js",
             "partner_segment/static/tests/tours/segment_dashboard_tour.js",
             "partner_segment/static/tests/tours/credit_check_tour.js",
+            "partner_segment/static/tests/tours/partner_segment_policy_tour.js",
         ],
     },
     "post_init_hook": "post_init_hook",

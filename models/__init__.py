@@ -29,3 +29,5 @@ from . import partner_segment_dashboard
 from . import res_partner_credit
 from . import partner_segment_credit_approval
 from . import account_move_credit
+from . import partner_segment_policy_proposal
+from . import res_partner_policy

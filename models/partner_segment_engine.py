@@ -106,6 +106,8 @@ class PartnerSegmentEngine(models.AbstractModel):
             company, as_of=as_of, source="cron", commit=True, first_ids=touched
         )
         self.env["partner.segment.followup.rule"]._run_periodic(company)
+        if company.segment_policy_propose_daily:
+            self.env["partner.segment.policy"]._propose_daily(company)
         return written
 
     @api.model

@@ -1,7 +1,14 @@
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, formatLang
 
 from ..engine import dimensions
+
+# res.partner fields the segment policies set (partner.segment.policy.proposal)
+POLICY_FIELDS = (
+    "credit_limit",
+    "property_payment_term_id",
+    "specific_property_product_pricelist",
+)
 
 
 class PartnerSegmentHistory(models.Model):
@@ -50,6 +57,7 @@ class PartnerSegmentHistory(models.Model):
             ("input", "Customer Data Edited"),
             ("scale_rule", "Scale Rule Edited"),
             ("region", "Regions Edited"),
+            ("policy", "Segment Policy"),
         ],
         required=True,
         readonly=True,
@@ -61,10 +69,11 @@ class PartnerSegmentHistory(models.Model):
 
     @api.model
     def _selection_dimension(self):
+        """The classification dimensions, then the fields the policies set."""
         partner = self.env["res.partner"]
         return [
             (d, partner._fields[d].get_description(self.env)["string"])
-            for d in partner._segment_dimensions()
+            for d in [*partner._segment_dimensions(), *POLICY_FIELDS]
         ]
 
     def _compute_change_count(self):
@@ -82,6 +91,8 @@ class PartnerSegmentHistory(models.Model):
     def _value_label(self, field, value):
         if not value:
             return ""
+        if field.type == "float":
+            return formatLang(self.env, float(value))
         if field.type == "many2one":
             return (
                 self.env[field.comodel_name].browse(int(value)).exists().display_name
@@ -98,6 +109,11 @@ class PartnerSegmentHistory(models.Model):
         :param orders: ``dimensions.class_orders()``, read once by a caller
             that logs many changes (dimensions registered later are included)
         """
+        if (
+            dimension in POLICY_FIELDS
+            and self.env["res.partner"]._fields[dimension].type == "float"
+        ):
+            return "up" if float(new or 0) > float(old or 0) else "down"
         if not old:
             return "new"
         if not new:

@@ -68,6 +68,12 @@ class ResCompany(models.Model):
         help="The credit check adds the customer's draft and to-post invoices "
         "(less draft credit notes) to its open receivable.",
     )
+    segment_policy_propose_daily = fields.Boolean(
+        "Propose Policy Changes Daily",
+        help="The daily classification then proposes what the segment policies "
+        "would change (credit limits, payment terms, pricelists), for a manager "
+        "to review and apply; nothing is applied automatically.",
+    )
 
     @api.constrains(
         "segment_window_days",

@@ -46,3 +46,6 @@ class ResConfigSettings(models.TransientModel):
     segment_credit_include_draft = fields.Boolean(
         related="company_id.segment_credit_include_draft", readonly=False
     )
+    segment_policy_propose_daily = fields.Boolean(
+        related="company_id.segment_policy_propose_daily", readonly=False
+    )

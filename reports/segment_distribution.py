@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL, formatLang
 
 from ..engine import dimensions
+from ..models.partner_segment_history import POLICY_FIELDS
 
 # the quadrant has its own 2 x 2 matrix, not a table
 QUADRANT = "quadrant"
@@ -704,6 +705,8 @@ class ReportSegmentDistribution(models.AbstractModel):
                 "changes": by_dimension.get(dimension, (0, 0, 0, 0))[3],
             }
             for dimension, label in history_dimensions.items()
+            # the history also logs what the policies set: not a class move
+            if dimension not in POLICY_FIELDS
         ]
 
     @api.model

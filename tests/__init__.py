@@ -52,3 +52,5 @@ from . import test_segment_dashboard_tour
 from . import test_credit_check
 from . import test_credit_check_tour
 from . import test_credit_concurrency
+from . import test_policy
+from . import test_policy_tour

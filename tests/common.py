@@ -511,3 +511,66 @@ class SegmentReportCase(ClassificationCase):
 
     def share(self, text):
         return float(text.replace("%", "").replace(",", "").strip())
+
+
+# ---- segment policies (issue 16)
+class PolicyCase(SegmentCase):
+    """Customers with a credit grade and a window revenue, and helpers to make
+    policies and propose as the segment manager.
+
+    The window is 365 days, so a window revenue of 120,000 is 10,000 a month.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.segment_window_days = 365
+        cls.Policy = cls.env["partner.segment.policy"]
+        cls.Proposal = cls.env["partner.segment.policy.proposal"]
+        cls.term_30 = cls.env.ref("account.account_payment_term_30days")
+        cls.term_45 = cls.env.ref("account.account_payment_term_45days")
+        cls.term_now = cls.env.ref("account.account_payment_term_immediate")
+
+    @classmethod
+    def customer(cls, name, grade, revenue=0.0, company=None, **vals):
+        """A customer of ``grade`` with ``revenue`` in ``company``'s window."""
+        company = company or cls.env.company
+        partner = cls.company(name, **vals)
+        partner.with_company(company).write(
+            {"credit_grade": grade, "segment_revenue": revenue}
+        )
+        return partner
+
+    @classmethod
+    def policy(cls, grade=None, company=None, **vals):
+        vals.setdefault("name", f"Grade {grade}")
+        if grade:
+            vals["credit_grade"] = grade
+        company = company or cls.env.company
+        return cls.Policy.with_company(company).create(
+            {"company_id": company.id, **vals}
+        )
+
+    def propose(self, company=None, user=None, partners=None):
+        """Propose as ``user`` (the segment manager) and return the open proposals."""
+        company = company or self.env.company
+        user = user or self.segment_manager
+        env = self.env(
+            user=user, context=dict(self.env.context, allowed_company_ids=[company.id])
+        )
+        env["partner.segment.policy"]._action_propose(
+            company, partners=partners and partners.with_env(env)
+        )
+        return env["partner.segment.policy.proposal"].search(
+            [("company_id", "=", company.id), ("state", "=", "proposed")]
+        )
+
+    def proposal(self, proposals, partner, target="credit_limit"):
+        found = proposals.filtered(
+            lambda p: p.partner_id == partner and p.target == target
+        )
+        self.assertLessEqual(len(found), 1)
+        return found
+
+    def limit(self, partner, company=None):
+        return partner.sudo().with_company(company or self.env.company).credit_limit

@@ -1,0 +1,315 @@
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.tools import SQL, formatLang
+
+from .partner_segment_policy import POLICY_TARGETS
+
+# the columns of a proposal, in the order _replace_open inserts them
+VALUE_COLUMNS = (
+    "current_amount",
+    "proposed_amount",
+    "current_payment_term_id",
+    "proposed_payment_term_id",
+    "current_pricelist_id",
+    "proposed_pricelist_id",
+)
+
+
+class PartnerSegmentPolicyProposal(models.Model):
+    """A change the policies propose for one customer and one field.
+
+    Only differences are stored: what a policy would set where the customer
+    has something else.  The manager applies or rejects them; applying writes
+    the values, grouped, with the chatter's tracking and a history row.
+    """
+
+    _name = "partner.segment.policy.proposal"
+    _description = "Customer Segment Policy Proposal"
+    _order = "hand_set, partner_id, target, id"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        "Customer",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        readonly=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    target = fields.Selection(
+        [
+            ("credit_limit", "Credit Limit"),
+            ("payment_term", "Payment Term"),
+            ("pricelist", "Pricelist"),
+        ],
+        "Field",
+        required=True,
+        readonly=True,
+    )
+    policy_id = fields.Many2one(
+        "partner.segment.policy", required=True, ondelete="cascade", readonly=True
+    )
+    class_label = fields.Char("Class", related="policy_id.target_label")
+    current_amount = fields.Monetary("Current Limit", readonly=True)
+    proposed_amount = fields.Monetary("Proposed Limit", readonly=True)
+    current_payment_term_id = fields.Many2one(
+        "account.payment.term", "Current Term", ondelete="set null", readonly=True
+    )
+    proposed_payment_term_id = fields.Many2one(
+        "account.payment.term", "Proposed Term", ondelete="cascade", readonly=True
+    )
+    current_pricelist_id = fields.Many2one(
+        "product.pricelist", "Current Pricelist", ondelete="set null", readonly=True
+    )
+    proposed_pricelist_id = fields.Many2one(
+        "product.pricelist", "Proposed Pricelist", ondelete="cascade", readonly=True
+    )
+    current_value = fields.Char("Current", compute="_compute_values")
+    proposed_value = fields.Char("Proposed", compute="_compute_values")
+    state = fields.Selection(
+        [("proposed", "Proposed"), ("applied", "Applied"), ("rejected", "Rejected")],
+        default="proposed",
+        required=True,
+        index=True,
+        readonly=True,
+    )
+    hand_set = fields.Boolean(
+        "Set by Hand",
+        readonly=True,
+        help="The customer's value was set by hand after a policy last applied one "
+        "(or before any policy did): Apply leaves it; Overwrite replaces it.",
+    )
+
+    @api.depends("target", *VALUE_COLUMNS)
+    def _compute_values(self):
+        for proposal in self:
+            if proposal.target == "credit_limit":
+                proposal.current_value = formatLang(
+                    self.env, proposal.current_amount, currency_obj=proposal.currency_id
+                )
+                proposal.proposed_value = formatLang(
+                    self.env,
+                    proposal.proposed_amount,
+                    currency_obj=proposal.currency_id,
+                )
+            else:
+                proposal.current_value = proposal[
+                    f"current_{proposal.target}_id"
+                ].display_name
+                proposal.proposed_value = proposal[
+                    f"proposed_{proposal.target}_id"
+                ].display_name
+
+    # ------------------------------------------------------------ actions
+    def action_apply(self):
+        """Apply the selected proposals, leaving the values set by hand."""
+        return self._apply(overwrite=False)
+
+    def action_overwrite(self):
+        """Apply the selected proposals, values set by hand included."""
+        return self._apply(overwrite=True)
+
+    def action_reject(self):
+        self.env["partner.segment.policy"]._check_policy_manager()
+        open_proposals = self.filtered(lambda p: p.state == "proposed")
+        open_proposals.write({"state": "rejected"})
+        return self._notify(
+            self.env._("%(count)s proposals rejected.", count=len(open_proposals))
+        )
+
+    # ------------------------------------------------------------ helpers
+    def _apply(self, overwrite):
+        Policy = self.env["partner.segment.policy"]
+        Policy._check_policy_manager()
+        self.check_access("write")
+        applied = self.browse()
+        skipped = self.browse()
+        for company, proposals in self.grouped("company_id").items():
+            Policy._lock_proposals(company)
+            proposals = proposals.filtered(lambda p: p.state == "proposed")
+            proposals._mark_changed_since(company)
+            todo = (
+                proposals if overwrite else proposals.filtered(lambda p: not p.hand_set)
+            )
+            todo._write_partners(company)
+            applied |= todo
+            skipped |= proposals - todo
+        applied.write({"state": "applied"})
+        message = self.env._("%(count)s proposals applied.", count=len(applied))
+        if skipped:
+            message = self.env._(
+                "%(count)s proposals applied; %(skipped)s left for values set by hand "
+                "(select them and use Overwrite to replace those).",
+                count=len(applied),
+                skipped=len(skipped),
+            )
+        return self._notify(message)
+
+    def _notify(self, message):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": message,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _current_values(self, company):
+        """{(partner id, target): current value} of these proposals' customers."""
+        Partner = self.env["res.partner"].sudo().with_company(company)
+        result = {}
+        for target, (fname, _last) in POLICY_TARGETS.items():
+            partners = self.filtered(lambda p, t=target: p.target == t).partner_id
+            if not partners:
+                continue
+            values = Partner.browse(partners.ids)
+            for partner in values:
+                value = partner[fname]
+                result[partner.id, target] = (
+                    value.id if target != "credit_limit" else value
+                )
+        return result
+
+    def _mark_changed_since(self, company):
+        """Proposals whose customer's value moved since they were computed become
+        set by hand: someone changed it in between."""
+        currency = company.currency_id
+        current = self._current_values(company)
+        changed = self.browse()
+        for proposal in self:
+            value = current.get((proposal.partner_id.id, proposal.target))
+            if proposal.target == "credit_limit":
+                moved = currency.compare_amounts(value or 0.0, proposal.current_amount)
+            else:
+                moved = (value or False) != proposal[f"current_{proposal.target}_id"].id
+            if moved:
+                changed |= proposal
+        changed.write({"hand_set": True})
+
+    def _proposed_value(self):
+        self.ensure_one()
+        if self.target == "credit_limit":
+            return self.proposed_amount
+        return self[f"proposed_{self.target}_id"].id
+
+    def _current(self):
+        self.ensure_one()
+        if self.target == "credit_limit":
+            return self.current_amount
+        return self[f"current_{self.target}_id"].id
+
+    def _write_partners(self, company):
+        """Write the proposed values, one write per field and value, with
+        tracking and one history row per change."""
+        groups = defaultdict(list)
+        for proposal in self:
+            groups[proposal.target, proposal._proposed_value()].append(proposal)
+        Partner = self.env["res.partner"].sudo().with_company(company)
+        for (target, value), proposals in groups.items():
+            fname, last_fname = POLICY_TARGETS[target]
+            partners = Partner.browse([p.partner_id.id for p in proposals])
+            # sudo: a segment manager applies the policies' values, which the
+            # fields' own groups (invoicing) would refuse; the author stays
+            partners.write({fname: value or False, last_fname: value or False})
+        self.env["partner.segment.history"].sudo()._log_changes(
+            [
+                (
+                    p.partner_id.id,
+                    company.id,
+                    POLICY_TARGETS[p.target][0],
+                    p._current(),
+                    p._proposed_value(),
+                )
+                for p in self
+            ],
+            "policy",
+        )
+
+    @api.model
+    def _replace_open(self, company, partners, proposals):
+        """Replace the open proposals of ``company`` (of ``partners`` only, when
+        given) by ``proposals`` (dicts), inserted in one statement, leaving out
+        those equal to a rejected one."""
+        self.flush_model()
+        partner_filter = SQL()
+        if partners is not None:
+            partner_filter = SQL("AND partner_id = ANY(%s)", partners.ids)
+        self.env.cr.execute(
+            SQL(
+                """
+                DELETE FROM partner_segment_policy_proposal
+                 WHERE company_id = %s AND state = 'proposed' %s
+                """,
+                company.id,
+                partner_filter,
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT partner_id, target, %s FROM partner_segment_policy_proposal
+                 WHERE company_id = %s AND state = 'rejected' %s
+                """,
+                SQL(", ").join(SQL.identifier(c) for c in VALUE_COLUMNS),
+                company.id,
+                partner_filter,
+            )
+        )
+        rejected_rows = self.env.cr.fetchall()
+        rows = proposals
+        if rejected_rows:
+            names = ("partner_id", "target", *VALUE_COLUMNS)
+            rejected = {
+                self._proposal_key(dict(zip(names, row, strict=True)))
+                for row in rejected_rows
+            }
+            rows = [p for p in proposals if self._proposal_key(p) not in rejected]
+        if rows:
+            columns = ("partner_id", "target", "policy_id", "hand_set", *VALUE_COLUMNS)
+            casts = {
+                "partner_id": "int",
+                "target": "varchar",
+                "policy_id": "int",
+                "hand_set": "boolean",
+                "current_amount": "numeric",
+                "proposed_amount": "numeric",
+            }
+            arrays = SQL(", ").join(
+                SQL("%s::%s[]", [row.get(c) for row in rows], SQL(casts.get(c, "int")))
+                for c in columns
+            )
+            self.env.cr.execute(
+                SQL(
+                    """
+                    INSERT INTO partner_segment_policy_proposal
+                        (%(columns)s, company_id, state,
+                         create_uid, write_uid, create_date, write_date)
+                    SELECT *, %(company)s, 'proposed', %(uid)s, %(uid)s,
+                           now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+                      FROM unnest(%(arrays)s)
+                    """,
+                    columns=SQL(", ").join(SQL.identifier(c) for c in columns),
+                    company=company.id,
+                    uid=self.env.uid,
+                    arrays=arrays,
+                )
+            )
+        self.invalidate_model()
+        return len(rows)
+
+    @api.model
+    def _proposal_key(self, values):
+        def norm(column):
+            value = values.get(column)
+            if column.endswith("_amount"):
+                return round(float(value or 0.0), 6)
+            return value or None
+
+        return (values["partner_id"], values["target"], *map(norm, VALUE_COLUMNS))

@@ -1,0 +1,468 @@
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import TransactionCase, tagged
+
+from ..engine import policy as policy_rules
+from .common import PolicyCase
+from .test_custom_dimension import purge_registry
+
+
+class TestPolicyRules(TransactionCase):
+    """The plain-Python rules, without the database."""
+
+    def test_fixed_limit_rounded_half_up(self):
+        self.assertEqual(
+            policy_rules.credit_limit("fixed", 12345, 0, 1000, 0, 365), 12000
+        )
+        self.assertEqual(
+            policy_rules.credit_limit("fixed", 12500, 0, 1000, 0, 365), 13000
+        )
+        self.assertEqual(policy_rules.credit_limit("fixed", 12345, 0, 0, 0, 365), 12345)
+
+    def test_revenue_multiple(self):
+        # 120,000 over 365 days: 10,000 a month
+        self.assertAlmostEqual(
+            policy_rules.credit_limit("revenue_multiple", 0, 1.25, 0, 120000, 365),
+            12500,
+        )
+        self.assertEqual(
+            policy_rules.credit_limit("revenue_multiple", 0, 1.25, 1000, 120000, 365),
+            13000,
+        )
+        # a 730-day window spreads the same revenue over 24 months
+        self.assertEqual(
+            policy_rules.credit_limit("revenue_multiple", 0, 2, 100, 120000, 730), 10000
+        )
+        # credit notes beyond the invoices: no negative limit
+        self.assertEqual(
+            policy_rules.credit_limit("revenue_multiple", 0, 2, 100, -5000, 365), 0
+        )
+        self.assertIsNone(policy_rules.credit_limit("none", 5, 5, 5, 5, 365))
+
+    def test_hand_set(self):
+        self.assertFalse(policy_rules.is_hand_set(0.0, None, 0.0))
+        self.assertTrue(policy_rules.is_hand_set(5000.0, None, 0.0))
+        self.assertFalse(policy_rules.is_hand_set(5000.0, 5000.0, 0.0))
+        self.assertTrue(policy_rules.is_hand_set(6000.0, 5000.0, 0.0))
+        self.assertFalse(policy_rules.is_hand_set(None, None))
+        self.assertTrue(policy_rules.is_hand_set(7, 3))
+
+
+@tagged("post_install", "-at_install")
+class TestPolicyProposals(PolicyCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.aaa = cls.customer("甲级客户", "AAA", revenue=120000)
+        cls.aa = cls.customer("乙级客户", "AA", revenue=60000)
+        cls.c = cls.customer("丙级客户", "C", revenue=240000)
+
+    def test_matching_and_priority(self):
+        self.policy(
+            "AAA", credit_limit_mode="fixed", credit_limit_amount=80000, priority=20
+        )
+        # a value-tier policy before it sets only the term: the limit still
+        # comes from the first policy that sets one
+        self.aaa.with_company(self.env.company).value_tier = "high"
+        self.policy(
+            name="High value",
+            dimension_key="value_tier",
+            class_key="high",
+            priority=5,
+            payment_term_id=self.term_45.id,
+        )
+        self.policy(
+            name="High value, lower",
+            dimension_key="value_tier",
+            class_key="high",
+            priority=30,
+            credit_limit_mode="fixed",
+            credit_limit_amount=1000,
+            payment_term_id=self.term_now.id,
+        )
+        proposals = self.propose()
+        self.assertEqual(self.proposal(proposals, self.aaa).proposed_amount, 80000)
+        self.assertEqual(self.proposal(proposals, self.aaa).policy_id.name, "Grade AAA")
+        term = self.proposal(proposals, self.aaa, "payment_term")
+        self.assertEqual(term.proposed_payment_term_id, self.term_45)
+        self.assertEqual(term.policy_id.name, "High value")
+        self.assertEqual(term.class_label, "Value Tier: High Value")
+        # the others match no policy
+        self.assertEqual(proposals.partner_id, self.aaa)
+
+    def test_target_exactly_one(self):
+        with self.assertRaises(ValidationError):
+            self.policy(name="Nothing")
+        with self.assertRaises(ValidationError):
+            self.policy("AAA", dimension_key="value_tier", class_key="high", name="Two")
+        with self.assertRaises(ValidationError):
+            self.policy(name="Bad key", dimension_key="value_tier", class_key="gold")
+        with self.assertRaises(ValidationError):
+            self.policy("AA", credit_limit_mode="fixed", credit_limit_amount=-1)
+
+    def test_each_limit_mode_with_rounding(self):
+        self.policy("AAA", credit_limit_mode="fixed", credit_limit_amount=12345)
+        self.policy(
+            "AA",
+            credit_limit_mode="revenue_multiple",
+            credit_limit_multiple=2.5,
+            credit_limit_rounding=2000,
+        )
+        self.policy(
+            "C",
+            credit_limit_mode="revenue_multiple",
+            credit_limit_multiple=0.3,
+            credit_limit_rounding=0,
+        )
+        proposals = self.propose()
+        self.assertEqual(self.proposal(proposals, self.aaa).proposed_amount, 12000)
+        # 60,000 / 12 = 5,000 a month × 2.5 = 12,500, to 2,000: 12,000
+        self.assertEqual(self.proposal(proposals, self.aa).proposed_amount, 12000)
+        # 240,000 / 12 × 0.3, unrounded
+        self.assertEqual(self.proposal(proposals, self.c).proposed_amount, 6000)
+        self.assertEqual(
+            self.proposal(proposals, self.c).current_value.strip()[-4:], "0.00"
+        )
+
+    def test_only_differences(self):
+        self.policy(
+            "AAA",
+            credit_limit_mode="fixed",
+            credit_limit_amount=50000,
+            payment_term_id=self.term_30.id,
+        )
+        self.policy("AA", credit_limit_mode="fixed", credit_limit_amount=20000)
+        self.aaa.sudo().write(
+            {"credit_limit": 50000, "property_payment_term_id": self.term_30.id}
+        )
+        proposals = self.propose()
+        self.assertFalse(self.proposal(proposals, self.aaa))
+        self.assertFalse(self.proposal(proposals, self.aaa, "payment_term"))
+        self.assertEqual(proposals.partner_id, self.aa)
+        self.assertEqual(proposals.current_amount, 0)
+        # proposing again replaces the open proposals, not adds to them
+        self.assertEqual(self.propose(), proposals.search([("state", "=", "proposed")]))
+        self.assertEqual(
+            len(self.Proposal.search([("partner_id", "=", self.aa.id)])), 1
+        )
+
+    def test_apply(self):
+        self.policy(
+            "AAA",
+            credit_limit_mode="revenue_multiple",
+            credit_limit_multiple=3,
+            credit_limit_rounding=10000,
+            payment_term_id=self.term_45.id,
+        )
+        self.policy(
+            "AA",
+            credit_limit_mode="revenue_multiple",
+            credit_limit_multiple=3,
+            credit_limit_rounding=10000,
+            payment_term_id=self.term_45.id,
+        )
+        proposals = self.propose().with_context(tracking_disable=False)
+        self.assertEqual(len(proposals), 4)
+        # the set-up's pending tracking (without messages) goes first
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        proposals.action_apply()
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        self.assertEqual(set(proposals.mapped("state")), {"applied"})
+        self.assertEqual(self.limit(self.aaa), 30000)
+        self.assertEqual(self.limit(self.aa), 20000)
+        self.assertEqual(
+            self.aaa.with_company(self.env.company).property_payment_term_id,
+            self.term_45,
+        )
+        # tracked in the chatter, by the manager
+        tracking = self.env["mail.tracking.value"].search(
+            [
+                ("mail_message_id.res_id", "=", self.aaa.id),
+                ("mail_message_id.model", "=", "res.partner"),
+                ("field_id.name", "=", "credit_limit"),
+            ]
+        )
+        self.assertEqual(tracking.new_value_float, 30000)
+        self.assertEqual(
+            tracking.mail_message_id.author_id, self.segment_manager.partner_id
+        )
+        # and in the classification history, source policy
+        history = self.env["partner.segment.history"].search(
+            [("partner_id", "=", self.aaa.id), ("source", "=", "policy")]
+        )
+        self.assertEqual(
+            sorted(history.mapped("dimension")),
+            ["credit_limit", "property_payment_term_id"],
+        )
+        limit_row = history.filtered(lambda h: h.dimension == "credit_limit")
+        self.assertEqual(limit_row.direction, "up")
+        self.assertIn("30,000", limit_row.new_label)
+        self.assertEqual(limit_row.company_id, self.env.company)
+        # nothing left to propose
+        self.assertFalse(self.propose())
+
+    def test_reject(self):
+        self.policy("AAA", credit_limit_mode="fixed", credit_limit_amount=50000)
+        proposals = self.propose()
+        proposals.action_reject()
+        self.assertEqual(proposals.state, "rejected")
+        self.assertEqual(self.limit(self.aaa), 0)
+        # not proposed again while neither value moves
+        self.assertFalse(self.propose())
+        self.Policy.search([("credit_grade", "=", "AAA")]).credit_limit_amount = 60000
+        self.assertEqual(self.propose().proposed_amount, 60000)
+
+    def test_hand_set_values_respected(self):
+        policy = self.policy(
+            "AAA",
+            credit_limit_mode="fixed",
+            credit_limit_amount=50000,
+            payment_term_id=self.term_30.id,
+        )
+        self.propose().action_apply()
+        # the credit controller raises the limit by hand
+        self.aaa.sudo().credit_limit = 70000
+        policy.credit_limit_amount = 40000
+        proposals = self.propose()
+        self.assertTrue(proposals.hand_set)
+        self.assertEqual(proposals.current_amount, 70000)
+        proposals.action_apply()
+        self.assertEqual(proposals.state, "proposed")
+        self.assertEqual(self.limit(self.aaa), 70000)
+        # chosen explicitly: overwritten
+        proposals.action_overwrite()
+        self.assertEqual(proposals.state, "applied")
+        self.assertEqual(self.limit(self.aaa), 40000)
+        # a value entered before any policy counts as set by hand too
+        self.aa.sudo().credit_limit = 9000
+        self.policy("AA", credit_limit_mode="fixed", credit_limit_amount=20000)
+        self.assertTrue(self.proposal(self.propose(), self.aa).hand_set)
+
+    def test_value_changed_after_proposal_is_not_overwritten(self):
+        self.policy("AAA", credit_limit_mode="fixed", credit_limit_amount=50000)
+        proposals = self.propose()
+        self.assertFalse(proposals.hand_set)
+        self.aaa.sudo().credit_limit = 65000
+        proposals.action_apply()
+        self.assertTrue(proposals.hand_set)
+        self.assertEqual(proposals.state, "proposed")
+        self.assertEqual(self.limit(self.aaa), 65000)
+
+    def test_customer_list_action(self):
+        self.policy("AAA", credit_limit_mode="fixed", credit_limit_amount=50000)
+        self.policy("AA", credit_limit_mode="fixed", credit_limit_amount=20000)
+        proposals = self.propose(partners=self.aa)
+        self.assertEqual(proposals.partner_id, self.aa)
+        action = self.aa.with_user(self.segment_manager).action_segment_policy_propose()
+        self.assertEqual(action["res_model"], "partner.segment.policy.proposal")
+        # proposing for all leaves other customers' proposals
+        self.assertEqual(self.propose().partner_id, self.aa | self.aaa)
+
+    def test_pricelist(self):
+        pricelist = self.env["product.pricelist"].create(
+            {"name": "VIP 价目表", "company_id": self.env.company.id}
+        )
+        self.policy("AAA", pricelist_id=pricelist.id)
+        proposals = self.propose()
+        self.assertEqual(proposals.target, "pricelist")
+        self.assertTrue(proposals.proposed_value.startswith("VIP 价目表"))
+        proposals.action_apply()
+        self.assertEqual(
+            self.aaa.with_company(self.env.company).property_product_pricelist,
+            pricelist,
+        )
+
+    def test_daily_step(self):
+        self.policy("AAA", credit_limit_mode="fixed", credit_limit_amount=50000)
+        company = self.env.company
+        company.segment_policy_propose_daily = True
+        self.env["partner.segment.engine"]._cron_reclassify_company(company)
+        self.assertEqual(
+            self.Proposal.search([("state", "=", "proposed")]).partner_id, self.aaa
+        )
+
+    def test_no_change_notifies(self):
+        action = self.Policy.with_user(self.segment_manager).browse().action_propose()
+        self.assertEqual(action["tag"], "display_notification")
+
+    def test_busy_company(self):
+        self.policy("AAA", credit_limit_mode="fixed", credit_limit_amount=50000)
+        company = self.env.company
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT pg_advisory_xact_lock(16016, %s)", [company.id])
+            with self.assertRaises(UserError):
+                self.propose()
+            # the scheduled step skips the company
+            self.assertEqual(self.Policy._propose_daily(company), 0)
+
+    def test_access(self):
+        with self.assertRaises(AccessError):
+            self.Policy.with_user(self.segment_user).create(
+                {"name": "User's", "credit_grade": "AAA"}
+            )
+        policy = self.policy(
+            "AAA", credit_limit_mode="fixed", credit_limit_amount=50000
+        )
+        self.assertEqual(policy.with_user(self.segment_user).name, "Grade AAA")
+        with self.assertRaises(AccessError):
+            policy.with_user(self.segment_user).action_propose()
+        proposals = self.propose()
+        as_user = proposals.with_user(self.segment_user)
+        self.assertEqual(as_user.proposed_amount, 50000)
+        for action in (
+            as_user.action_apply,
+            as_user.action_overwrite,
+            as_user.action_reject,
+        ):
+            with self.assertRaises(AccessError):
+                action()
+        with self.assertRaises(AccessError):
+            self.Policy.with_user(self.employee).search([])
+        self.assertEqual(self.limit(self.aaa), 0)
+        # the manager may
+        policy.with_user(self.segment_manager).credit_limit_amount = 55000
+        self.propose().action_apply()
+        self.assertEqual(self.limit(self.aaa), 55000)
+
+
+@tagged("post_install", "-at_install")
+class TestPolicyMultiCompany(PolicyCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.usd = cls.env.ref("base.USD")
+        cls.usd.active = True
+        cls.main = cls.env.company
+        cls.other = cls.env["res.company"].create(
+            {"name": "美元子公司", "currency_id": cls.usd.id, "country_id": cls.cn.id}
+        )
+        cls.segment_manager.company_ids = [Command.link(cls.other.id)]
+        cls.shared = cls.customer("共享客户", "AAA", revenue=120000)
+        cls.shared.with_company(cls.other).write(
+            {"credit_grade": "C", "segment_revenue": 36500}
+        )
+
+    def test_isolation(self):
+        self.policy("AAA", credit_limit_mode="fixed", credit_limit_amount=50000)
+        self.policy(
+            "C",
+            company=self.other,
+            credit_limit_mode="fixed",
+            credit_limit_amount=100,
+            credit_limit_rounding=0,
+        )
+        main = self.propose(self.main)
+        self.assertEqual(main.proposed_amount, 50000)
+        other = self.propose(self.other)
+        self.assertEqual(other.proposed_amount, 100)
+        self.assertEqual(other.currency_id, self.usd)
+        # applying one company's leaves the other's limit
+        main.action_apply()
+        self.assertEqual(self.limit(self.shared, self.main), 50000)
+        self.assertEqual(self.limit(self.shared, self.other), 0)
+        self.assertEqual(other.state, "proposed")
+        # a manager of the main company only sees none of the other's
+        self.segment_manager.company_ids = [Command.unlink(self.other.id)]
+        visible = self.Proposal.with_user(self.segment_manager).search([])
+        self.assertNotIn(other, visible)
+        with self.assertRaises(AccessError):
+            self.Policy.with_user(self.segment_manager).browse(
+                self.Policy.search([("company_id", "=", self.other.id)]).ids
+            ).check_access("read")
+
+    def test_foreign_currency_company(self):
+        # 36,500 USD over 365 days: 3,000 USD a month; 2 × that, to 500 USD
+        self.policy(
+            "C",
+            company=self.other,
+            credit_limit_mode="revenue_multiple",
+            credit_limit_multiple=2,
+            credit_limit_rounding=500,
+        )
+        proposals = self.propose(self.other)
+        self.assertEqual(proposals.proposed_amount, 6000)
+        self.assertEqual(proposals.currency_id, self.usd)
+        self.assertIn("$", proposals.proposed_value)
+        proposals.action_apply()
+        self.assertEqual(self.limit(self.shared, self.other), 6000)
+        self.assertEqual(self.limit(self.shared, self.main), 0)
+
+    def test_defaults_shipped_inactive(self):
+        defaults = self.Policy.with_context(active_test=False).search(
+            [
+                (
+                    "id",
+                    "in",
+                    [
+                        self.env.ref(
+                            f"partner_segment.partner_segment_policy_grade_{g}"
+                        ).id
+                        for g in ("aaa", "aa", "a", "b", "c")
+                    ],
+                )
+            ]
+        )
+        self.assertEqual(len(defaults), 5)
+        self.assertFalse(any(defaults.mapped("active")))
+        self.assertEqual(
+            defaults.sorted("priority").mapped("check_action"),
+            ["none", "none", "warn", "approval", "block"],
+        )
+        # activated, they propose; archived, they do not
+        self.assertFalse(self.propose(self.main))
+        defaults.active = True
+        self.assertEqual(self.propose(self.main).partner_id, self.shared)
+
+
+@tagged("post_install", "-at_install")
+class TestPolicyCustomClass(PolicyCase):
+    """A policy on a class of a user-defined dimension."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.addClassCleanup(purge_registry)
+        super().setUpClass()
+        cls.dimension = (
+            cls.env["partner.segment.dimension"]
+            .with_user(cls.segment_manager)
+            .create(
+                {
+                    "name": "政策测试分级",
+                    "code": "policy_amount",
+                    "kind": "measure",
+                    "measure": "average_invoice_amount",
+                    "class_ids": [
+                        Command.create(
+                            {"name": "大额", "code": "big", "lower_bound": 1000}
+                        ),
+                        Command.create(
+                            {"name": "小额", "code": "small", "lower_bound": 0}
+                        ),
+                    ],
+                }
+            )
+        )
+        cls.big = cls.dimension.class_ids.filtered(lambda c: c.code == "big")
+        cls.customer_big = cls.customer("大额客户", "B", revenue=12000)
+        key = cls.dimension.sudo()._field_key()
+        cls.env.registry.clear_cache()
+        cls.customer_big.sudo().with_company(cls.env.company).write({key: "big"})
+
+    def test_class_policy_before_grade_policy(self):
+        self.policy(
+            "B", credit_limit_mode="fixed", credit_limit_amount=1000, priority=20
+        )
+        self.policy(
+            name="Big amounts",
+            class_id=self.big.id,
+            priority=10,
+            credit_limit_mode="revenue_multiple",
+            credit_limit_multiple=2,
+            credit_limit_rounding=100,
+        )
+        proposals = self.propose()
+        self.assertEqual(proposals.partner_id, self.customer_big)
+        self.assertEqual(proposals.proposed_amount, 2000)
+        self.assertEqual(proposals.class_label, "政策测试分级: 大额")
