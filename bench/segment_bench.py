@@ -480,9 +480,6 @@ def main():
         default=1000,
         help="customers timed for the naive baseline (0: skip it)",
     )
-    parser.add_argument(
-        "--db", help="database name (default partner_segment_bench_<customers>)"
-    )
     args = parser.parse_args()
     db = args.db or f"partner_segment_bench_{args.customers}"
     build_database(db)
