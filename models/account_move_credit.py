@@ -74,20 +74,12 @@ class AccountMove(models.Model):
         cleared = _cleared_ids(self.env)
         moves = self.filtered(lambda m: m.id not in cleared)
         checks = moves._segment_credit_checks(lock=True)
-        refusing = {
-            move_id: check for move_id, check in checks.items() if check.refuses
-        }
-        if refusing:
-            approved = self.browse(list(refusing))._segment_credit_approved_amounts()
-            for move in moves:
-                check = refusing.get(move.id)
-                if not check or move._segment_credit_is_approved(check, approved):
-                    continue
-                if self.env.user.has_group(CONTROLLER_GROUP):
-                    return move._segment_credit_override_action(check)
-                if check.action == "approval":
-                    return move._segment_credit_request_action(check)
-                raise UserError(check.message)
+        for move, check in moves._segment_credit_refusals(checks):
+            if self.env.user.has_group(CONTROLLER_GROUP):
+                return move._segment_credit_override_action(check)
+            if check.action == "approval":
+                return move._segment_credit_request_action(check)
+            raise UserError(check.message)
         moves._segment_credit_log_warnings(checks)
         cleared_all = CreditCleared(cleared | frozenset(checks))
         return super(
@@ -157,26 +149,34 @@ class AccountMove(models.Model):
             # core leaves future-dated moves to the auto-post cron when soft
             moves = moves.filtered(lambda m: not m.date or m.date <= today)
         checks = moves._segment_credit_checks(lock=True)
+        for move, check in moves._segment_credit_refusals(checks):
+            if check.action == "approval":
+                raise UserError(
+                    self.env._(
+                        "%(message)s\nUse Confirm on the invoice %(invoice)s to "
+                        "ask a credit controller for approval.",
+                        message=check.message,
+                        invoice=move.display_name,
+                    )
+                )
+            raise UserError(check.message)
+        moves._segment_credit_log_warnings(checks)
+
+    def _segment_credit_refusals(self, checks):
+        """(move, check) of the moves of ``self`` whose check refuses the
+        posting and that no approval covers, in order."""
         refusing = {
             move_id: check for move_id, check in checks.items() if check.refuses
         }
-        if refusing:
-            approved = self.browse(list(refusing))._segment_credit_approved_amounts()
-            for move in moves:
-                check = refusing.get(move.id)
-                if not check or move._segment_credit_is_approved(check, approved):
-                    continue
-                if check.action == "approval":
-                    raise UserError(
-                        self.env._(
-                            "%(message)s\nUse Confirm on the invoice %(invoice)s to "
-                            "ask a credit controller for approval.",
-                            message=check.message,
-                            invoice=move.display_name,
-                        )
-                    )
-                raise UserError(check.message)
-        moves._segment_credit_log_warnings(checks)
+        if not refusing:
+            return []
+        approved = self.browse(list(refusing))._segment_credit_approved_amounts()
+        return [
+            (move, refusing[move.id])
+            for move in self
+            if move.id in refusing
+            and not move._segment_credit_is_approved(refusing[move.id], approved)
+        ]
 
     def _segment_credit_approved_amounts(self):
         """{move id: largest approved amount} of the approved requests of ``self``."""
