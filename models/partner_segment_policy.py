@@ -544,6 +544,20 @@ class PartnerSegmentPolicy(models.Model):
         )
         result = {}
         remaining = partners.with_company(company)
+        # read only the classes the policies test, in one small query: the
+        # record's full prefetch (every column of res.partner, each
+        # company-dependent one with its fallback) would cost more than the
+        # check itself
+        remaining.fetch(
+            list(
+                {
+                    leaf[0].split(".")[0]
+                    for policy in policies
+                    for leaf in policy._get_partner_domain()
+                    if isinstance(leaf, list | tuple)
+                }
+            )
+        )
         for policy in policies:
             if not remaining:
                 break
