@@ -2,7 +2,7 @@
     "name": "Customer Segments (客户分类管理)",
     "summary": "Classify customers by scale, industry, region, credit, value and "
     "frequency, kept current from invoice history",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/CRM",
     "website": "https://github.com/partner-segment/partner_segment",
     "author": "partner_segment contributors",

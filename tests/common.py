@@ -1,4 +1,5 @@
 import base64
+import importlib.util
 import os
 from datetime import date, timedelta
 from itertools import count
@@ -29,6 +30,19 @@ def without_queue_job(case):
             lambda self: False,
         )
     )
+
+
+def load_migration(version, name):
+    """The migration script ``migrations/<version>/<name>`` as a module."""
+    path = os.path.join(
+        os.path.dirname(os.path.dirname(__file__)), "migrations", version, name
+    )
+    spec = importlib.util.spec_from_file_location(
+        f"partner_segment_migration_{version.replace('.', '_')}", path
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 class SegmentCase(TransactionCase):

@@ -3,7 +3,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
 
 from ..engine import policy as policy_rules
-from .common import PolicyCase
+from .common import PolicyCase, load_migration
 from .test_custom_dimension import purge_registry
 
 
@@ -144,6 +144,38 @@ class TestPolicyProposals(PolicyCase):
         self.assertEqual(self.propose(), proposals.search([("state", "=", "proposed")]))
         self.assertEqual(
             len(self.Proposal.search([("partner_id", "=", self.aa.id)])), 1
+        )
+
+    def test_unchanged_proposals_stay(self):
+        """A run keeps the open proposals it proposes again (same row, same
+        date) and replaces only those that changed."""
+        policy_aa = self.policy(
+            "AA", credit_limit_mode="fixed", credit_limit_amount=20000
+        )
+        self.policy("AAA", credit_limit_mode="fixed", credit_limit_amount=50000)
+        first = self.propose()
+        self.assertEqual(len(first), 2)
+        self.assertTrue(all(first.mapped("proposed_on")))
+        self.assertFalse(first.decided_by_id)
+        first_aaa, first_aa = (
+            self.proposal(first, self.aaa),
+            self.proposal(first, self.aa),
+        )
+        self.assertEqual(self.propose(), first)
+        policy_aa.credit_limit_amount = 25000
+        second = self.propose()
+        self.assertEqual(self.proposal(second, self.aaa), first_aaa)
+        replaced = self.proposal(second, self.aa)
+        self.assertNotEqual(replaced, first_aa)
+        self.assertEqual(replaced.proposed_amount, 25000)
+        self.assertFalse(first_aa.exists())
+        # who decided, and when
+        replaced.action_apply()
+        self.assertEqual(replaced.decided_by_id, self.segment_manager)
+        self.assertTrue(replaced.decided_on)
+        self.proposal(second, self.aaa).action_reject()
+        self.assertEqual(
+            self.proposal(second, self.aaa).decided_by_id, self.segment_manager
         )
 
     def test_apply(self):
@@ -466,3 +498,56 @@ class TestPolicyCustomClass(PolicyCase):
         self.assertEqual(proposals.partner_id, self.customer_big)
         self.assertEqual(proposals.proposed_amount, 2000)
         self.assertEqual(proposals.class_label, "政策测试分级: 大额")
+
+
+@tagged("post_install", "-at_install")
+class TestProposalMigration(PolicyCase):
+    """18.0.1.3.0: the proposals' log columns become when proposed and who
+    decided; the columns and their foreign keys are dropped."""
+
+    def test_log_columns_moved_and_dropped(self):
+        self.customer("甲级客户", "AAA", revenue=120000)
+        self.customer("乙级客户", "AA", revenue=60000)
+        self.policy("AAA", credit_limit_mode="fixed", credit_limit_amount=50000)
+        self.policy("AA", credit_limit_mode="fixed", credit_limit_amount=20000)
+        open_proposal, decided = self.propose().sorted("id")
+        cr = self.env.cr
+        # the table as 18.0.1.2.0 left it
+        cr.execute(
+            """
+            ALTER TABLE partner_segment_policy_proposal
+                ADD COLUMN create_uid int4 REFERENCES res_users(id),
+                ADD COLUMN write_uid int4 REFERENCES res_users(id),
+                ADD COLUMN create_date timestamp,
+                ADD COLUMN write_date timestamp,
+                DROP COLUMN proposed_on,
+                DROP COLUMN decided_by_id,
+                DROP COLUMN decided_on;
+            UPDATE partner_segment_policy_proposal
+               SET create_uid = 1, create_date = '2026-12-01 08:00:00',
+                   write_uid = 1, write_date = '2026-12-01 08:00:00';
+            UPDATE partner_segment_policy_proposal
+               SET state = 'applied', write_uid = %(manager)s,
+                   write_date = '2026-12-02 09:30:00'
+             WHERE id = %(decided)s;
+            """,
+            {"manager": self.segment_manager.id, "decided": decided.id},
+        )
+        load_migration("18.0.1.3.0", "pre-migration.py").migrate(cr, "18.0.1.2.0")
+        cr.execute(
+            """
+            SELECT column_name FROM information_schema.columns
+             WHERE table_name = 'partner_segment_policy_proposal'
+               AND column_name IN ('create_uid', 'write_uid', 'create_date',
+                                   'write_date')
+            """
+        )
+        self.assertFalse(cr.fetchall())
+        self.Proposal.invalidate_model()
+        self.assertEqual(decided.state, "applied")
+        self.assertEqual(decided.decided_by_id, self.segment_manager)
+        self.assertEqual(str(decided.decided_on), "2026-12-02 09:30:00")
+        self.assertEqual(str(open_proposal.proposed_on), "2026-12-01 08:00:00")
+        self.assertFalse(open_proposal.decided_by_id)
+        # run again (an upgrade that stopped half way): nothing to do
+        load_migration("18.0.1.3.0", "pre-migration.py").migrate(cr, "18.0.1.2.0")

@@ -38,4 +38,4 @@ class TestPolicyTour(HttpCase):
             [("partner_id", "=", customer.id)]
         )
         self.assertEqual(proposal.state, "applied")
-        self.assertEqual(proposal.write_uid, manager)
+        self.assertEqual(proposal.decided_by_id, manager)
