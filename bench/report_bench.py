@@ -35,10 +35,44 @@ def timed(function, runs):
     return min(times), times[0], result
 
 
+def add_history(cr, company_id, rows):
+    """``rows`` class moves (value tier and credit grade, up and down) of the
+    classified customers, spread over the last 365 days (plain SQL: a fixture)."""
+    cr.execute(
+        """
+        WITH customers AS (
+            SELECT id, row_number() OVER (ORDER BY id) AS n
+              FROM res_partner WHERE segment_classified_on ? %(key)s
+        ), total AS (SELECT count(*) AS n FROM customers)
+        INSERT INTO partner_segment_history
+            (partner_id, company_id, dimension, old_value, new_value, direction,
+             source, date)
+        SELECT c.id, %(company)s,
+               CASE WHEN g %% 2 = 0 THEN 'value_tier' ELSE 'credit_grade' END,
+               NULL, NULL,
+               CASE WHEN g %% 3 = 0 THEN 'down' ELSE 'up' END,
+               'cron', current_date - (g %% 365)
+          FROM generate_series(1, %(rows)s) g
+         CROSS JOIN total
+          JOIN customers c ON c.n = 1 + (g::bigint * 7919) %% total.n
+        """,
+        {"key": str(company_id), "company": company_id, "rows": rows},
+    )
+    cr.execute("ANALYZE partner_segment_history")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default="partner_segment_bench_100000")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--history",
+        type=int,
+        default=300000,
+        help="class moves added to the history over the last 12 months before "
+        "timing (rolled back with the rest): the classification benchmark's "
+        "database has none, and the dashboard's moves chart reads them",
+    )
     args = parser.parse_args()
 
     sys.path.insert(
@@ -65,6 +99,11 @@ def main():
             "SELECT count(*) FROM account_move WHERE company_id = %s", [company.id]
         )
         results["moves"] = cr.fetchone()[0]
+
+        if args.history:
+            add_history(cr, company.id, args.history)
+        cr.execute("SELECT count(*) FROM partner_segment_history")
+        results["history rows"] = cr.fetchone()[0]
 
         report_values = env[f"report.{DISTRIBUTION}"]
         best, first, values = timed(

@@ -45,7 +45,12 @@ class PartnerSegmentDashboard(models.AbstractModel):
         options = report._get_options(
             None, {"company_ids": company.ids, "as_of": fields.Date.to_string(as_of)}
         )
-        partner_query, source = report._get_company_source(company, options)
+        # the source rows once, with the classes the charts read: five
+        # grouped queries below read them
+        partner_query, source = report._get_company_source(
+            company, options, keys={dimension, "quadrant", "credit_grade"}
+        )
+        source = report._materialize_source(source)
         total_count, total_revenue, classified_on = report._query_totals(source)
         groups = report._query_groups(source, [dimension, "quadrant"])
         pareto = report._get_pareto(source)

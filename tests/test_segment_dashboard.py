@@ -56,6 +56,27 @@ class TestSegmentDashboard(DashboardMixin, SegmentReportCase):
             with self.subTest(entry=entry["key"]):
                 self.assertOpens(entry, entry["customers"])
 
+    def test_read_only_cursor_gives_the_same_figures(self):
+        """The dashboard computes its source rows once into a temporary table;
+        on a read-only cursor (which cannot create one) it reads them as a
+        subquery, with the same figures."""
+        for dimension in ("value_tier", "credit_grade"):
+            with self.subTest(dimension=dimension):
+                expected = self.dashboard(dimension=dimension)
+                self.env.flush_all()
+                self.registry.enter_test_mode(self.env.cr)
+                try:
+                    with self.registry.cursor(readonly=True) as cr:
+                        self.assertTrue(cr.readonly)
+                        data = (
+                            self.env(cr=cr)["partner.segment.dashboard"]
+                            .with_user(self.segment_user)
+                            .get_dashboard_data(dimension, str(AS_OF))
+                        )
+                finally:
+                    self.registry.leave_test_mode()
+                self.assertEqual(data, expected)
+
     def test_distribution_of_other_dimensions_opens_the_same_customers(self):
         for dimension in ("credit_grade", "frequency_class", "region_id", "industry"):
             data = self.dashboard(dimension=dimension)
