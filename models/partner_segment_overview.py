@@ -156,7 +156,8 @@ class PartnerSegmentOverview(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "partner_segment.res_partner_segment_action"
         )
-        action["name"] = self.env._(
+        # Odoo 18's breadcrumb shows the action's display name
+        action["name"] = action["display_name"] = self.env._(
             "%(dimension)s: %(class)s",
             dimension=dict(self._selection_dimension())[self.dimension],
             **{"class": self.class_label},

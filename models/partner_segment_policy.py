@@ -547,8 +547,10 @@ class PartnerSegmentPolicy(models.Model):
         # read only the classes the policies test, in one small query: the
         # record's full prefetch (every column of res.partner, each
         # company-dependent one with its fallback) would cost more than the
-        # check itself
-        remaining.fetch(
+        # check itself.  sudo: the user who posts need not read the classes
+        # (a user-defined dimension may be kept to segment users); the values
+        # land in the cache that the domains below read.
+        remaining.sudo().fetch(
             list(
                 {
                     leaf[0].split(".")[0]

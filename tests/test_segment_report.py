@@ -306,6 +306,8 @@ class TestSegmentReports(SegmentReportCase):
         high = rows.filtered(lambda r: r.class_key == "high")
         self.assertEqual(high.class_label, "High Value")
         action = high.action_open_customers()
+        # the breadcrumb (display name) names the card
+        self.assertEqual(action["display_name"], "Value Tier: High Value")
         customers = self.env["res.partner"].search(action["domain"])
         self.assertEqual(customers, self.customers["a"] | self.customers["b"])
         industry = Overview.search(
