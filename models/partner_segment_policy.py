@@ -490,8 +490,8 @@ class PartnerSegmentPolicy(models.Model):
                             "partner_id": pid,
                             "target": target,
                             "policy_id": policy_id,
-                            f"current_{target}_id": current,
-                            f"proposed_{target}_id": proposed,
+                            "current_record_id": current,
+                            "proposed_record_id": proposed,
                             "hand_set": is_hand_set(current, last),
                         }
                     )

@@ -178,6 +178,24 @@ class TestPolicyProposals(PolicyCase):
             self.proposal(second, self.aaa).decided_by_id, self.segment_manager
         )
 
+    def test_term_deleted_after_proposal(self):
+        """A proposal keeps its term as an id: one deleted since shows empty
+        and is dropped on Apply, nothing written."""
+        term = self.env["account.payment.term"].create({"name": "60 天账期"})
+        self.policy("AAA", payment_term_id=term.id)
+        proposal = self.propose()
+        self.assertEqual(proposal.proposed_payment_term_id, term)
+        self.assertEqual(proposal.proposed_value, "60 天账期")
+        term.unlink()
+        proposal.invalidate_recordset()
+        self.assertFalse(proposal.proposed_payment_term_id)
+        proposal.action_apply()
+        self.assertFalse(proposal.exists())
+        self.assertNotEqual(
+            self.aaa.with_company(self.env.company).property_payment_term_id.id,
+            term.id,
+        )
+
     def test_apply(self):
         self.policy(
             "AAA",
@@ -503,14 +521,23 @@ class TestPolicyCustomClass(PolicyCase):
 @tagged("post_install", "-at_install")
 class TestProposalMigration(PolicyCase):
     """18.0.1.3.0: the proposals' log columns become when proposed and who
-    decided; the columns and their foreign keys are dropped."""
+    decided, their four term and pricelist columns two record ids; the old
+    columns and their foreign keys are dropped."""
 
-    def test_log_columns_moved_and_dropped(self):
+    def test_columns_moved_and_dropped(self):
         self.customer("甲级客户", "AAA", revenue=120000)
         self.customer("乙级客户", "AA", revenue=60000)
-        self.policy("AAA", credit_limit_mode="fixed", credit_limit_amount=50000)
+        self.policy(
+            "AAA",
+            credit_limit_mode="fixed",
+            credit_limit_amount=50000,
+            payment_term_id=self.term_30.id,
+        )
         self.policy("AA", credit_limit_mode="fixed", credit_limit_amount=20000)
-        open_proposal, decided = self.propose().sorted("id")
+        proposals = self.propose()
+        term_row = proposals.filtered(lambda p: p.target == "payment_term")
+        decided = proposals.filtered(lambda p: p.target == "credit_limit")[0]
+        self.assertEqual(len(proposals), 3)
         cr = self.env.cr
         # the table as 18.0.1.2.0 left it
         cr.execute(
@@ -520,26 +547,49 @@ class TestProposalMigration(PolicyCase):
                 ADD COLUMN write_uid int4 REFERENCES res_users(id),
                 ADD COLUMN create_date timestamp,
                 ADD COLUMN write_date timestamp,
+                ADD COLUMN current_payment_term_id int4
+                    REFERENCES account_payment_term(id),
+                ADD COLUMN proposed_payment_term_id int4
+                    REFERENCES account_payment_term(id),
+                ADD COLUMN current_pricelist_id int4
+                    REFERENCES product_pricelist(id),
+                ADD COLUMN proposed_pricelist_id int4
+                    REFERENCES product_pricelist(id),
                 DROP COLUMN proposed_on,
                 DROP COLUMN decided_by_id,
-                DROP COLUMN decided_on;
+                DROP COLUMN decided_on,
+                DROP COLUMN current_record_id,
+                DROP COLUMN proposed_record_id;
             UPDATE partner_segment_policy_proposal
                SET create_uid = 1, create_date = '2026-12-01 08:00:00',
                    write_uid = 1, write_date = '2026-12-01 08:00:00';
+            UPDATE partner_segment_policy_proposal
+               SET current_payment_term_id = %(now)s,
+                   proposed_payment_term_id = %(term)s
+             WHERE id = %(term_row)s;
             UPDATE partner_segment_policy_proposal
                SET state = 'applied', write_uid = %(manager)s,
                    write_date = '2026-12-02 09:30:00'
              WHERE id = %(decided)s;
             """,
-            {"manager": self.segment_manager.id, "decided": decided.id},
+            {
+                "manager": self.segment_manager.id,
+                "decided": decided.id,
+                "term_row": term_row.id,
+                "term": self.term_30.id,
+                "now": self.term_now.id,
+            },
         )
-        load_migration("18.0.1.3.0", "pre-migration.py").migrate(cr, "18.0.1.2.0")
+        migration = load_migration("18.0.1.3.0", "pre-migration.py")
+        migration.migrate(cr, "18.0.1.2.0")
         cr.execute(
             """
             SELECT column_name FROM information_schema.columns
              WHERE table_name = 'partner_segment_policy_proposal'
-               AND column_name IN ('create_uid', 'write_uid', 'create_date',
-                                   'write_date')
+               AND (column_name IN ('create_uid', 'write_uid', 'create_date',
+                                    'write_date')
+                    OR column_name LIKE '%%payment_term_id'
+                    OR column_name LIKE '%%pricelist_id')
             """
         )
         self.assertFalse(cr.fetchall())
@@ -547,7 +597,11 @@ class TestProposalMigration(PolicyCase):
         self.assertEqual(decided.state, "applied")
         self.assertEqual(decided.decided_by_id, self.segment_manager)
         self.assertEqual(str(decided.decided_on), "2026-12-02 09:30:00")
-        self.assertEqual(str(open_proposal.proposed_on), "2026-12-01 08:00:00")
-        self.assertFalse(open_proposal.decided_by_id)
+        self.assertEqual(str(term_row.proposed_on), "2026-12-01 08:00:00")
+        self.assertFalse(term_row.decided_by_id)
+        self.assertEqual(term_row.current_payment_term_id, self.term_now)
+        self.assertEqual(term_row.proposed_payment_term_id, self.term_30)
+        self.assertFalse(term_row.proposed_pricelist_id)
+        self.assertEqual(term_row.proposed_value, self.term_30.display_name)
         # run again (an upgrade that stopped half way): nothing to do
-        load_migration("18.0.1.3.0", "pre-migration.py").migrate(cr, "18.0.1.2.0")
+        migration.migrate(cr, "18.0.1.2.0")
