@@ -9,6 +9,9 @@ from ..engine import policy as policy_rules
 
 _logger = logging.getLogger(__name__)
 
+# the shipped grade policies (data: partner_segment_policy_grade_<grade>)
+DEFAULT_GRADES = ("aaa", "aa", "a", "b", "c")
+
 # What the policies set on a customer: {proposal target: (res.partner field,
 # res.partner field keeping the value a policy last applied)}
 POLICY_TARGETS = {
@@ -214,6 +217,37 @@ class PartnerSegmentPolicy(models.Model):
                         name=policy.display_name,
                     )
                 )
+
+    @api.model
+    def _create_default_policies(self, companies):
+        """Give each of ``companies`` that has no policy yet the shipped grade
+        policies (data, the main company's), archived, as copies: a manager
+        activates those wanted, company by company."""
+        defaults = self.browse()
+        for grade in DEFAULT_GRADES:
+            default = self.env.ref(
+                f"partner_segment.partner_segment_policy_grade_{grade}",
+                raise_if_not_found=False,
+            )
+            if default:
+                defaults |= default
+        Policy = self.sudo().with_context(
+            active_test=False, mail_create_nolog=True, tracking_disable=True
+        )
+        for company in companies:
+            if not defaults or Policy.search_count(
+                [("company_id", "=", company.id)], limit=1
+            ):
+                continue
+            for default in defaults.with_env(Policy.env):
+                default.copy({"company_id": company.id, "active": False})
+
+    @api.model
+    def _create_default_policies_all(self):
+        """At install: every company's defaults (the data made the main's)."""
+        self._create_default_policies(
+            self.env["res.company"].sudo().with_context(active_test=False).search([])
+        )
 
     def action_propose(self):
         """Propose what the active policies of the companies of these policies

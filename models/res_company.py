@@ -157,3 +157,10 @@ class ResCompany(models.Model):
             credit_b_days=self.segment_credit_b_days,
             credit_c_days=self.segment_credit_c_days,
         )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        # the shipped grade policies, archived, for each new company
+        self.env["partner.segment.policy"]._create_default_policies(companies)
+        return companies

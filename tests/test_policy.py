@@ -465,6 +465,43 @@ class TestPolicyMultiCompany(PolicyCase):
         defaults.active = True
         self.assertEqual(self.propose(self.main).partner_id, self.shared)
 
+    def test_defaults_for_every_company(self):
+        """A new company gets the five grade policies, archived; an upgrade
+        gives them to a company without any, once."""
+        company = self.env["res.company"].create({"name": "新分公司"})
+        policies = self.Policy.with_context(active_test=False).search(
+            [("company_id", "=", company.id)]
+        )
+        self.assertEqual(
+            policies.sorted("priority").mapped("credit_grade"),
+            ["AAA", "AA", "A", "B", "C"],
+        )
+        self.assertFalse(any(policies.mapped("active")))
+        main_b = self.env.ref("partner_segment.partner_segment_policy_grade_b")
+        copy_b = policies.filtered(lambda p: p.credit_grade == "B")
+        self.assertEqual(
+            (copy_b.check_action, copy_b.payment_term_id, copy_b.name),
+            (main_b.check_action, main_b.payment_term_id, main_b.name),
+        )
+        # a company left without policies (as 18.0.1.2.0 left the others)
+        policies.unlink()
+        load_migration("18.0.1.3.0", "post-migration.py").migrate(
+            self.env.cr, "18.0.1.2.0"
+        )
+        self.assertEqual(
+            self.Policy.with_context(active_test=False).search_count(
+                [("company_id", "=", company.id)]
+            ),
+            5,
+        )
+        self.Policy._create_default_policies_all()
+        self.assertEqual(
+            self.Policy.with_context(active_test=False).search_count(
+                [("company_id", "=", company.id)]
+            ),
+            5,
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestPolicyCustomClass(PolicyCase):
