@@ -79,13 +79,22 @@ def timed_checks(env, partner_ids, call):
         call(partner)
         times.append((time.perf_counter() - t0) * 1000)
         queries.append(env.cr.sql_log_count - count)
-    times.sort()
-    return {
+    return summary(times, queries)
+
+
+def summary(times, queries, cpu=None):
+    """Mean, median and 95th percentile of ``times`` (ms), mean ``queries``
+    and, when given, the mean CPU time."""
+    times = sorted(times)
+    result = {
         "mean": statistics.mean(times),
         "median": statistics.median(times),
         "p95": times[int(len(times) * 0.95) - 1],
-        "queries": statistics.mean(queries),
     }
+    if cpu is not None:
+        result["Odoo process CPU mean"] = statistics.mean(cpu)
+    result["queries"] = statistics.mean(queries)
+    return result
 
 
 def draft_invoices(env, partner_ids):
@@ -131,14 +140,7 @@ def timed_invoice_checks(env, moves):
         times.append((time.perf_counter() - t0) * 1000)
         cpu.append((time.process_time() - c0) * 1000)
         queries.append(env.cr.sql_log_count - count)
-    times.sort()
-    return {
-        "mean": statistics.mean(times),
-        "median": statistics.median(times),
-        "p95": times[int(len(times) * 0.95) - 1],
-        "Odoo process CPU mean": statistics.mean(cpu),
-        "queries": statistics.mean(queries),
-    }
+    return summary(times, queries, cpu)
 
 
 def explain_check(env, partner_id):

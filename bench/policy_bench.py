@@ -165,30 +165,22 @@ def main():
         cr.commit()
         # every customer gets what was proposed (SQL: a fixture step), then
         # nothing differs
-        cr.execute(
-            """
-            UPDATE res_partner rp
-               SET credit_limit = COALESCE(rp.credit_limit, '{}'::jsonb)
-                                  || jsonb_build_object(%(key)s, p.proposed_amount)
-              FROM partner_segment_policy_proposal p
-             WHERE p.partner_id = rp.id AND p.target = 'credit_limit'
-               AND p.state = 'proposed';
-            UPDATE res_partner rp
-               SET property_payment_term_id = COALESCE(rp.property_payment_term_id, '{}'::jsonb)
-                                  || jsonb_build_object(%(key)s, p.proposed_record_id)
-              FROM partner_segment_policy_proposal p
-             WHERE p.partner_id = rp.id AND p.target = 'payment_term'
-               AND p.state = 'proposed';
-            UPDATE res_partner rp
-               SET specific_property_product_pricelist =
-                       COALESCE(rp.specific_property_product_pricelist, '{}'::jsonb)
-                       || jsonb_build_object(%(key)s, p.proposed_record_id)
-              FROM partner_segment_policy_proposal p
-             WHERE p.partner_id = rp.id AND p.target = 'pricelist'
-               AND p.state = 'proposed';
-            """,
-            {"key": str(company.id)},
-        )
+        for fname, target, value in (
+            ("credit_limit", "credit_limit", "proposed_amount"),
+            ("property_payment_term_id", "payment_term", "proposed_record_id"),
+            ("specific_property_product_pricelist", "pricelist", "proposed_record_id"),
+        ):
+            cr.execute(
+                f"""
+                UPDATE res_partner rp
+                   SET {fname} = COALESCE(rp.{fname}, '{{}}'::jsonb)
+                                 || jsonb_build_object(%(key)s, p.{value})
+                  FROM partner_segment_policy_proposal p
+                 WHERE p.partner_id = rp.id AND p.target = %(target)s
+                   AND p.state = 'proposed'
+                """,
+                {"key": str(company.id), "target": target},
+            )
         env.invalidate_all()
         seconds, count = timed(lambda: Policy._propose(company))
         results["run with nothing to change, proposals"] = count

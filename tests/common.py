@@ -490,6 +490,30 @@ class SegmentReportCase(ClassificationCase):
             date=AS_OF - timedelta(days=400),
         )
 
+    @classmethod
+    def restricted_salesman(cls, login):
+        """A segment user whose record rule lets him read only his own
+        customers (a, b and d) among the report's."""
+        own_customers = cls.env["res.groups"].create({"name": "Own customers only"})
+        cls.env["ir.rule"].create(
+            {
+                "name": "Salesman: own customers",
+                "model_id": cls.env["ir.model"]._get_id("res.partner"),
+                "groups": [Command.link(own_customers.id)],
+                "domain_force": "['|', ('user_id', '=', user.id), "
+                "('partner_share', '=', False)]",
+            }
+        )
+        salesman = new_test_user(
+            cls.env,
+            login=login,
+            groups="base.group_user,partner_segment.partner_segment_group_user",
+        )
+        salesman.groups_id += own_customers
+        own = cls.customers["a"] | cls.customers["b"] | cls.customers["d"]
+        own.user_id = salesman
+        return salesman
+
     def render(self, report, docids=None, data=None, env=None):
         env = env or self.env
         html, _type = env["ir.actions.report"]._render_qweb_html(

@@ -1,4 +1,3 @@
-from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
@@ -261,24 +260,7 @@ class TestAggregatesObeyRecordRules(SegmentReportCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        own_customers = cls.env["res.groups"].create({"name": "Own customers only"})
-        cls.env["ir.rule"].create(
-            {
-                "name": "Salesman: own customers",
-                "model_id": cls.env["ir.model"]._get_id("res.partner"),
-                "groups": [Command.link(own_customers.id)],
-                "domain_force": "['|', ('user_id', '=', user.id), "
-                "('partner_share', '=', False)]",
-            }
-        )
-        cls.salesman = new_test_user(
-            cls.env,
-            login="segment_salesman",
-            groups="base.group_user,partner_segment.partner_segment_group_user",
-        )
-        cls.salesman.groups_id += own_customers
-        own = cls.customers["a"] | cls.customers["b"] | cls.customers["d"]
-        own.user_id = cls.salesman
+        cls.salesman = cls.restricted_salesman("segment_salesman")
 
     def test_salesman_reads_his_customers_only(self):
         readable = self.Partner.with_user(self.salesman).search(

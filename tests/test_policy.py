@@ -485,22 +485,15 @@ class TestPolicyMultiCompany(PolicyCase):
         )
         # a company left without policies (as 18.0.1.2.0 left the others)
         policies.unlink()
-        load_migration("18.0.1.3.0", "post-migration.py").migrate(
-            self.env.cr, "18.0.1.2.0"
-        )
-        self.assertEqual(
-            self.Policy.with_context(active_test=False).search_count(
-                [("company_id", "=", company.id)]
-            ),
-            5,
-        )
-        self.Policy._create_default_policies_all()
-        self.assertEqual(
-            self.Policy.with_context(active_test=False).search_count(
-                [("company_id", "=", company.id)]
-            ),
-            5,
-        )
+        migration = load_migration("18.0.1.3.0", "post-migration.py")
+        for _run in range(2):
+            migration.migrate(self.env.cr, "18.0.1.2.0")
+            self.assertEqual(
+                self.Policy.with_context(active_test=False).search_count(
+                    [("company_id", "=", company.id)]
+                ),
+                5,
+            )
 
 
 @tagged("post_install", "-at_install")

@@ -1,8 +1,7 @@
 from datetime import timedelta
 
-from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import AS_OF, SegmentReportCase, add_test_dimension, text_of
 
@@ -233,24 +232,7 @@ class TestSegmentDashboardRules(DashboardMixin, SegmentReportCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        own_customers = cls.env["res.groups"].create({"name": "Own customers only"})
-        cls.env["ir.rule"].create(
-            {
-                "name": "Salesman: own customers",
-                "model_id": cls.env["ir.model"]._get_id("res.partner"),
-                "groups": [Command.link(own_customers.id)],
-                "domain_force": "['|', ('user_id', '=', user.id), "
-                "('partner_share', '=', False)]",
-            }
-        )
-        cls.salesman = new_test_user(
-            cls.env,
-            login="dashboard_salesman",
-            groups="base.group_user,partner_segment.partner_segment_group_user",
-        )
-        cls.salesman.groups_id += own_customers
-        own = cls.customers["a"] | cls.customers["b"] | cls.customers["d"]
-        own.user_id = cls.salesman
+        cls.salesman = cls.restricted_salesman("dashboard_salesman")
         cls.company_b = cls.env["res.company"].create({"name": "看板第二公司"})
         cls.segment_user.company_ids += cls.company_b
 
