@@ -5,16 +5,16 @@ INVOICES posted customer invoices, 3 % open, by direct SQL: a fixture, not the
 code under test), gives every customer credit grade B and a credit limit, and
 a "block" policy for grade B, then measures in one process:
 
-1. ``res.partner._segment_credit_check`` (the public API: policy lookup and the
-   one query) on a sample of customers, the ORM cache cleared before each
+1. ``res.partner._segment_credit_check`` (the public API: the company's check
+   rules, cached, and the one query that finds the customer's) on a sample of customers, the ORM cache cleared before each
    (the worst case: every record read again): mean, median, 95th percentile
    and queries;
 2. the check query alone (``_segment_credit_figures``, with the posting's row
-   lock) on the same customers, and its plan and server time (EXPLAIN ANALYZE);
+   lock and the rule match) on the same customers, and its plan and server time (EXPLAIN ANALYZE);
 3. what a posting adds: ``account.move._segment_credit_checks(lock=True)`` (what
    ``_post`` runs) on draft invoices whose invoice, customer, company and user
    are loaded as a posting has them, with the policy active and then archived
-   (side by side in one run: the cost without a policy is one search).
+   (side by side in one run: without a policy the check makes no query).
 
 Usage (after ``make setup``)::
 
@@ -160,7 +160,11 @@ def explain_check(env, partner_id):
 
     cr.execute = explain
     try:
-        partner._segment_credit_figures(env.company, lock=True)
+        partner._segment_credit_figures(
+            env.company,
+            env["partner.segment.policy"]._get_check_rules(env.company),
+            lock=True,
+        )
     finally:
         cr.execute = original
     return plans[0] if plans else ""
@@ -212,10 +216,13 @@ def main():
         )
         for key, value in api_times.items():
             results[f"API _segment_credit_check, cold cache: {key}"] = value
+        rules = env["partner.segment.policy"]._get_check_rules(env.company)
         query_times = timed_checks(
             env,
             partner_ids,
-            lambda partner: partner._segment_credit_figures(env.company, lock=True),
+            lambda partner: partner._segment_credit_figures(
+                env.company, rules, lock=True
+            ),
         )
         results["check query (+flushes), cold cache: mean ms"] = query_times["mean"]
         results["check query (+flushes), cold cache: p95 ms"] = query_times["p95"]
@@ -224,10 +231,10 @@ def main():
         cr.commit()
         for key, value in timed_invoice_checks(env, moves).items():
             results[f"posting's check, policy active: {key}"] = value
+        plan = explain_check(env, partner_ids[0])
         policy.active = False
         for key, value in timed_invoice_checks(env, moves).items():
             results[f"posting's check, no policy: {key}"] = value
-        plan = explain_check(env, partner_ids[0])
         print(plan)
         cr.rollback()
 

@@ -24,6 +24,22 @@ REFUSING = ("block", "approval")
 
 
 @dataclass(frozen=True)
+class CheckRule:
+    """A credit policy as the check applies it: plain data, kept in a cache.
+
+    ``condition`` is the customers it covers, as an SQL condition on the table
+    ``res_partner`` (an ``odoo.tools.SQL``, built by the model from the
+    policy's domain): the check query evaluates it, so that matching the
+    policy costs no query of its own.
+    """
+
+    policy_id: int
+    action: str
+    tolerance: int
+    condition: object
+
+
+@dataclass(frozen=True)
 class Figures:
     """What the check query returns, in company currency."""
 

@@ -108,36 +108,34 @@ class AccountMove(models.Model):
         )
 
     def _segment_credit_checks(self, from_totals=False, lock=False):
-        """{move id: CreditCheck} for the draft customer invoices of ``self``.
+        """{move id: CreditCheck} for the draft customer invoices of ``self``
+        whose customer a credit policy covers.
 
-        One policy search per company; one query per invoice whose customer a
-        policy with a check action covers; nothing else costs anything.
+        The companies' check rules come from the registry's cache; in a
+        company with any, each invoice costs one query (which finds its
+        customer's rule too); nothing else costs anything.
         """
         result = {}
         Policy = self.env["partner.segment.policy"]
         for company, moves in (
             self._segment_credit_moves().grouped("company_id").items()
         ):
-            policies = Policy._get_partner_policies(
-                moves.commercial_partner_id, company
-            )
-            if not policies:
+            rules = Policy._get_check_rules(company)
+            if not rules:
                 continue
             for move in moves:
-                partner = move.commercial_partner_id
-                policy = policies.get(partner.id)
-                if not policy:
-                    continue
                 amount = move.amount_total_signed
                 if from_totals and move.tax_totals:
                     amount = move.tax_totals.get("total_amount", amount)
-                result[move.id] = partner._segment_credit_check_policy(
-                    policy,
+                check = move.commercial_partner_id._segment_credit_check_rules(
+                    rules,
                     amount,
                     document=move,
                     currency=company.currency_id,
                     lock=lock,
                 )
+                if check.policy:
+                    result[move.id] = check
         return result
 
     def _segment_credit_enforce(self, soft):

@@ -92,6 +92,8 @@ class PartnerSegmentClass(models.Model):
     def unlink(self):
         dimensions_ = self.dimension_id
         result = super().unlink()
+        # their policies went with them (cascade): the credit check's rules too
+        self.env["partner.segment.policy"]._clear_check_rules()
         if not self.env.context.get("segment_no_sync"):
             dimensions_.exists()._sync_fields()
         return result

@@ -185,6 +185,8 @@ class PartnerSegmentDimension(models.Model):
         for key in keys:
             dimensions.unregister(key)
         result = super().unlink()
+        # the policies on its classes went with them (cascade)
+        self.env["partner.segment.policy"]._clear_check_rules()
         self.env["ir.model.fields"].sudo().search(
             [
                 ("model", "=", "res.partner"),

@@ -2,8 +2,9 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, ormcache
 
+from ..engine import credit as credit_rules
 from ..engine import dimensions
 from ..engine import policy as policy_rules
 
@@ -19,6 +20,23 @@ POLICY_TARGETS = {
     "payment_term": ("property_payment_term_id", "segment_policy_payment_term_id"),
     "pricelist": ("specific_property_product_pricelist", "segment_policy_pricelist_id"),
 }
+
+
+# the fields of a policy the credit check reads: writing one clears the rules
+# cached for the check
+CHECK_FIELDS = frozenset(
+    {
+        "active",
+        "company_id",
+        "priority",
+        "credit_grade",
+        "class_id",
+        "dimension_key",
+        "class_key",
+        "check_action",
+        "overdue_tolerance_days",
+    }
+)
 
 
 class PartnerSegmentPolicy(models.Model):
@@ -545,60 +563,60 @@ class PartnerSegmentPolicy(models.Model):
             return [(field_name, "=", self.class_id.code)]
         return [(dimensions.get(self.dimension_key).field_name, "=", self.class_key)]
 
+    # ------------------------------------------------------------ check rules
     @api.model
-    def _get_partner_policies(self, partners, company=None, field_name="check_action"):
-        """The policy that sets ``field_name`` for each partner: {partner id: policy}.
+    def _get_check_rules(self, company):
+        """The credit check's policies of ``company``: a tuple of
+        :class:`~..engine.credit.CheckRule`, first in priority first.
 
-        The first active policy of ``company`` (the current one by default), in
-        ``priority`` order, whose class the partner is in and which sets the
-        field (a ``check_action`` other than ``none``).  One search for the
-        policies, then each policy's domain is evaluated on the partners in
-        memory (``filtered_domain`` in the company, as the classes are company
-        dependent): no query per partner.  Partners no policy covers are left
-        out.  The policies are returned as superuser: an invoicing user who
-        posts need not read the policies to be checked by them.
+        The active policies with a check action, as plain data with each
+        one's customers as an SQL condition on ``res_partner``, kept in the
+        registry's cache: a posting reads no policy from the database.  Any
+        change to a policy, or the removal of a class or dimension, clears it
+        (:meth:`_clear_check_rules`).
         """
-        company = company or self.env.company
-        if not partners:
-            return {}
-        domain = [("company_id", "=", company.id)]
-        if field_name == "check_action":
-            domain.append(("check_action", "!=", "none"))
-        # one query for the policies and what their domains and the check read
-        policies = self.sudo().search_fetch(
-            domain,
-            [
-                "credit_grade",
-                "class_id",
-                "dimension_key",
-                "class_key",
-                "check_action",
-                "overdue_tolerance_days",
-            ],
-        )
-        result = {}
-        remaining = partners.with_company(company)
-        # read only the classes the policies test, in one small query: the
-        # record's full prefetch (every column of res.partner, each
-        # company-dependent one with its fallback) would cost more than the
-        # check itself.  sudo: the user who posts need not read the classes
-        # (a user-defined dimension may be kept to segment users); the values
-        # land in the cache that the domains below read.
-        remaining.sudo().fetch(
-            list(
-                {
-                    leaf[0].split(".")[0]
-                    for policy in policies
-                    for leaf in policy._get_partner_domain()
-                    if isinstance(leaf, list | tuple)
-                }
+        return self._get_check_rules_cached(company.id)
+
+    @api.model
+    @ormcache("company_id")
+    def _get_check_rules_cached(self, company_id):
+        # as superuser: an invoicing user who posts need not read the policies
+        # or the classes (a user-defined dimension may be kept to segment users)
+        company = self.env["res.company"].browse(company_id)
+        Policy = self.sudo().with_company(company).with_context(active_test=True)
+        Partner = self.env["res.partner"].sudo().with_company(company)
+        rules = []
+        for policy in Policy.search(
+            [("company_id", "=", company_id), ("check_action", "!=", "none")]
+        ):
+            # a domain on res.partner's own columns: a condition without joins
+            query = Partner._where_calc(policy._get_partner_domain(), active_test=False)
+            rules.append(
+                credit_rules.CheckRule(
+                    policy_id=policy.id,
+                    action=policy.check_action,
+                    tolerance=policy.overdue_tolerance_days,
+                    condition=query.where_clause,
+                )
             )
-        )
-        for policy in policies:
-            if not remaining:
-                break
-            matched = remaining.filtered_domain(policy._get_partner_domain())
-            for partner in matched:
-                result[partner.id] = policy
-            remaining -= matched
+        return tuple(rules)
+
+    def _clear_check_rules(self):
+        self.env.registry.clear_cache()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        policies = super().create(vals_list)
+        self._clear_check_rules()
+        return policies
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.keys() & CHECK_FIELDS:
+            self._clear_check_rules()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self._clear_check_rules()
         return result

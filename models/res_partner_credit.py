@@ -66,55 +66,54 @@ class ResPartner(models.Model):
         Returns a :class:`CreditCheck`; the caller applies its ``action``.
         """
         self.ensure_one()
-        partner = self.commercial_partner_id
         company = self._segment_credit_company(document)
-        policy = (
-            self.env["partner.segment.policy"]
-            ._get_partner_policies(partner, company)
-            .get(partner.id)
-        )
-        if not policy:
-            return CreditCheck("none", partner, company)
-        return partner._segment_credit_check_policy(
-            policy, amount, document=document, currency=currency, date=date
+        rules = self.env["partner.segment.policy"]._get_check_rules(company)
+        return self._segment_credit_check_rules(
+            rules, amount, document=document, currency=currency, date=date
         )
 
-    def _segment_credit_check_policy(
-        self, policy, amount, document=None, currency=None, date=None, lock=False
+    def _segment_credit_check_rules(
+        self, rules, amount, document=None, currency=None, date=None, lock=False
     ):
-        """:meth:`_segment_credit_check` once the policy is known (one query)."""
+        """:meth:`_segment_credit_check` with the company's check rules
+        (:meth:`partner.segment.policy._get_check_rules`): no query without a
+        rule, else one, which finds the customer's rule too."""
         self.ensure_one()
         partner = self.commercial_partner_id
         company = self._segment_credit_company(document)
-        today = fields.Date.context_today(self)
-        amount = self._segment_credit_amount(amount, document, currency, date, company)
+        if not rules:
+            return CreditCheck("none", partner, company)
         exclude_move = (
             document if document and document._name == "account.move" else None
         )
-        figures = partner._segment_credit_figures(company, exclude_move, lock=lock)
+        rule, grade, figures = partner._segment_credit_figures(
+            company, rules, exclude_move, lock=lock
+        )
+        if rule is None:
+            return CreditCheck("none", partner, company)
+        today = fields.Date.context_today(self)
+        amount = self._segment_credit_amount(amount, document, currency, date, company)
         exposure = figures.open_receivable + figures.draft_receivable + amount
         days = credit_rules.overdue_days(figures.oldest_due, today)
-        tolerance = policy.overdue_tolerance_days
         action = credit_rules.decide(
-            policy.check_action, exposure, figures.credit_limit, days, tolerance
+            rule.action, exposure, figures.credit_limit, days, rule.tolerance
         )
-        grade = partner.with_company(company).sudo().credit_grade or ""
         check = CreditCheck(
             action,
             partner,
             company,
-            policy=policy,
-            policy_action=policy.check_action,
-            grade=grade,
+            policy=self.env["partner.segment.policy"].browse(rule.policy_id),
+            policy_action=rule.action,
+            grade=grade or "",
             amount=amount,
             exposure=exposure,
             limit=figures.credit_limit,
             open_receivable=figures.open_receivable,
             draft_receivable=figures.draft_receivable,
             overdue_days=days,
-            tolerance=tolerance,
+            tolerance=rule.tolerance,
             over_limit=credit_rules.is_over_limit(exposure, figures.credit_limit),
-            overdue=credit_rules.is_overdue(days, tolerance),
+            overdue=credit_rules.is_overdue(days, rule.tolerance),
         )
         if action == "none":
             return check
@@ -146,21 +145,28 @@ class ResPartner(models.Model):
             date = fields.Date.to_date(date)
         return currency._convert(amount, company.currency_id, company, date)
 
-    def _segment_credit_figures(self, company, exclude_move=None, lock=False):
-        """Limit, open and draft receivable and oldest due date: one query.
+    def _segment_credit_figures(self, company, rules, exclude_move=None, lock=False):
+        """The customer's check rule, grade and figures: one query.
 
-        The limit is core's company-dependent ``credit_limit`` (its jsonb
-        value for the company, else the company's default); the receivable is
-        the residual of the posted, unreconciled receivable lines of the
-        commercial partner in the company (credit notes and payments not yet
-        matched lower it, as in core's ``credit``), in company currency; drafts
-        are the receivable lines of draft customer invoices and credit notes
-        other than ``exclude_move``, when the company counts them.
+        Returns ``(rule, grade, figures)``: the first of ``rules`` (the
+        company's, :meth:`partner.segment.policy._get_check_rules`) whose
+        condition the customer meets, or None; its credit grade in the
+        company; and :class:`~..engine.credit.Figures`.  The limit is core's
+        company-dependent ``credit_limit`` (its fallback included); the
+        receivable is the residual of the posted, unreconciled receivable
+        lines of the commercial partner in the company (credit notes and
+        payments not yet matched lower it, as in core's ``credit``), in
+        company currency; drafts are the receivable lines of draft customer
+        invoices and credit notes other than ``exclude_move``, when the
+        company counts them.  Posted and draft lines are summed in two
+        subqueries: one scan with an ``OR`` across the tables cost the
+        planner several times the execution.
 
-        With ``lock`` (posting), the same query rewrites the partner's row:
-        two transactions posting for one customer at once are serialised, the
-        second fails to serialise if the first committed after it started,
-        and Odoo's retry sees the first one's receivable.
+        With ``lock`` (posting), a customer some rule covers has its row
+        rewritten by the same query: two transactions posting for one
+        customer at once are serialised, the second fails to serialise if the
+        first committed after it started, and Odoo's retry sees the first
+        one's receivable.
         """
         self.ensure_one()
         self.env["account.move.line"].flush_model(
@@ -178,63 +184,97 @@ class ResPartner(models.Model):
         )
         self.env["account.move"].flush_model(["move_type"])
         self.env["account.account"].flush_model(["account_type"])
-        self.flush_model(["credit_limit"])
-        fallback = (
-            self.env["ir.default"]
-            .sudo()
-            .with_company(company)
-            ._get_model_defaults("res.partner")
-            .get("credit_limit")
-        ) or 0.0
-        drafts = bool(company.segment_credit_include_draft)
-        self.env.cr.execute(
+        Partner = self.sudo().with_company(company)
+        rule_index = (
             SQL(
+                "CASE %s END",
+                SQL(" ").join(
+                    SQL("WHEN %s THEN %s", rule.condition, index)
+                    for index, rule in enumerate(rules)
+                ),
+            )
+            if rules
+            else SQL("NULL::int")
+        )
+        drafts = SQL("0")
+        if company.segment_credit_include_draft:
+            drafts = SQL(
                 """
-                %(serialize)s
-                SELECT (SELECT (p.credit_limit ->> %(company_key)s)::numeric
-                          FROM res_partner p
-                         WHERE p.id = %(partner)s),
-                       COALESCE(SUM(aml.amount_residual)
-                                FILTER (WHERE aml.parent_state = 'posted'), 0),
-                       COALESCE(SUM(aml.balance)
-                                FILTER (WHERE aml.parent_state = 'draft'), 0),
-                       MIN(aml.date_maturity)
-                           FILTER (WHERE aml.parent_state = 'posted'
-                                     AND aml.amount_residual > 0)
-                  FROM account_move_line aml
-                  JOIN account_move move ON move.id = aml.move_id
-                  JOIN account_account account ON account.id = aml.account_id
-                 WHERE aml.partner_id = %(partner)s
-                   AND aml.company_id = %(company)s
-                   AND account.account_type = 'asset_receivable'
-                   AND ((aml.parent_state = 'posted' AND NOT aml.reconciled)
-                        OR (%(drafts)s
-                            AND aml.parent_state = 'draft'
-                            AND move.move_type IN ('out_invoice', 'out_refund')
-                            AND aml.move_id != %(exclude)s))
+                (SELECT COALESCE(SUM(aml.balance), 0)
+                   FROM account_move_line aml
+                   JOIN account_move move ON move.id = aml.move_id
+                   JOIN account_account account ON account.id = aml.account_id
+                  WHERE aml.partner_id = %(partner)s
+                    AND aml.company_id = %(company)s
+                    AND account.account_type = 'asset_receivable'
+                    AND aml.parent_state = 'draft'
+                    AND move.move_type IN ('out_invoice', 'out_refund')
+                    AND aml.move_id != %(exclude)s)
                 """,
-                company_key=str(company.id),
                 partner=self.id,
                 company=company.id,
-                drafts=drafts,
-                # only when posting: a read-only request (the form) cannot write
-                serialize=SQL(
-                    "WITH serialized AS (UPDATE res_partner"
-                    " SET credit_limit = credit_limit WHERE id = %s RETURNING id)",
-                    self.id,
-                )
-                if lock
-                else SQL(),
                 exclude=(exclude_move._origin.id if exclude_move else 0) or 0,
             )
+        serialize = SQL()
+        if lock and rules:
+            # only when posting: a read-only request (the form) cannot write.
+            # The row is found by its id through the CTE: the rules'
+            # conditions in the UPDATE's own WHERE let the planner pick an
+            # index on a class and scan every customer.
+            serialize = SQL(
+                """,
+                serialized AS (
+                    UPDATE res_partner SET credit_limit = res_partner.credit_limit
+                      FROM partner
+                     WHERE res_partner.id = partner.id
+                       AND partner.rule_index IS NOT NULL
+                 RETURNING res_partner.id)
+                """
+            )
+        [(index, grade, limit, open_receivable, oldest_due, draft_receivable)] = (
+            self.env.execute_query(
+                SQL(
+                    """
+                    WITH partner AS MATERIALIZED (
+                        SELECT res_partner.id, %(rule_index)s AS rule_index,
+                               %(grade)s AS grade, %(limit)s AS limit_value
+                          FROM res_partner
+                         WHERE res_partner.id = %(partner)s
+                    )%(serialize)s
+                    SELECT partner.rule_index, partner.grade, partner.limit_value,
+                           posted.open_receivable, posted.oldest_due, %(drafts)s
+                      FROM partner,
+                           (SELECT COALESCE(SUM(aml.amount_residual), 0)
+                                       AS open_receivable,
+                                   MIN(aml.date_maturity)
+                                       FILTER (WHERE aml.amount_residual > 0)
+                                       AS oldest_due
+                              FROM account_move_line aml
+                              JOIN account_account account
+                                ON account.id = aml.account_id
+                             WHERE aml.partner_id = %(partner)s
+                               AND aml.company_id = %(company)s
+                               AND account.account_type = 'asset_receivable'
+                               AND aml.parent_state = 'posted'
+                               AND NOT aml.reconciled) posted
+                    """,
+                    serialize=serialize,
+                    rule_index=rule_index,
+                    grade=Partner._field_to_sql("res_partner", "credit_grade"),
+                    limit=Partner._field_to_sql("res_partner", "credit_limit"),
+                    drafts=drafts,
+                    partner=self.id,
+                    company=company.id,
+                )
+            )
         )
-        limit, open_receivable, draft_receivable, oldest_due = self.env.cr.fetchone()
-        return credit_rules.Figures(
-            credit_limit=float(limit if limit is not None else fallback),
+        figures = credit_rules.Figures(
+            credit_limit=float(limit or 0.0),
             open_receivable=float(open_receivable),
             draft_receivable=float(draft_receivable),
             oldest_due=oldest_due,
         )
+        return (None if index is None else rules[index]), grade, figures
 
     def _segment_credit_message(self, check):
         """The message naming customer, grade, exposure, limit and overdue days."""

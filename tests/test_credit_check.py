@@ -273,6 +273,50 @@ class TestCreditCheck(CreditCase):
         self.assertEqual(check.action, "block")
         self.assertEqual(check.policy.priority, 10)
 
+    def test_policy_changes_reach_the_check(self):
+        """The check keeps the policies in a cache: each change clears it."""
+        policy = self.policy("B", "block")
+        self.invoice(self.customer_b, 900, post=True)
+        move = self.invoice(self.customer_b, 200)
+        self.assertEqual(
+            self.customer_b._segment_credit_check(200, move).action, "block"
+        )
+        policy.action_archive()
+        self.assertEqual(
+            self.customer_b._segment_credit_check(200, move).action, "none"
+        )
+        policy.action_unarchive()
+        policy.check_action = "warn"
+        self.assertEqual(
+            self.customer_b._segment_credit_check(200, move).action, "warn"
+        )
+        policy.credit_grade = "C"
+        self.assertEqual(
+            self.customer_b._segment_credit_check(200, move).action, "none"
+        )
+        self.assertEqual(self.customer_c._segment_credit_check(2000).action, "warn")
+        policy.unlink()
+        self.assertEqual(self.customer_c._segment_credit_check(2000).action, "none")
+        move.action_post()
+        self.assertEqual(move.state, "posted")
+
+    def test_one_query_per_check(self):
+        """A posting's check makes one query, finding the customer's policy
+        too, and none in a company without check policies."""
+        self.policy("B", "block")
+        moves = self.invoice(self.customer_b, 200) | self.invoice(self.customer_c, 200)
+        moves._segment_credit_checks(lock=True)  # loads the records and the rules
+        for move, queries in zip(moves, (1, 1), strict=True):
+            count = self.env.cr.sql_log_count
+            checks = move._segment_credit_checks(lock=True)
+            self.assertEqual(self.env.cr.sql_log_count - count, queries)
+        self.assertEqual(list(checks), [], "no policy covers grade C")
+        self.env["partner.segment.policy"].search([]).action_archive()
+        moves._segment_credit_checks(lock=True)
+        count = self.env.cr.sql_log_count
+        self.assertEqual(moves._segment_credit_checks(lock=True), {})
+        self.assertEqual(self.env.cr.sql_log_count - count, 0)
+
     def test_contact_checks_its_commercial_partner(self):
         self.policy("B", "block")
         contact = self.Partner.create(

@@ -1,6 +1,6 @@
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 
 from ..engine import policy as policy_rules
 from .common import PolicyCase, load_migration
@@ -546,6 +546,26 @@ class TestPolicyCustomClass(PolicyCase):
         self.assertEqual(proposals.partner_id, self.customer_big)
         self.assertEqual(proposals.proposed_amount, 2000)
         self.assertEqual(proposals.class_label, "政策测试分级: 大额")
+
+    def test_credit_check_on_a_class_until_it_goes(self):
+        policy = self.policy(name="Big amounts check", class_id=self.big.id)
+        policy.check_action = "block"
+        self.customer_big.sudo().with_company(self.env.company).credit_limit = 100
+        invoicing_user = new_test_user(
+            self.env,
+            login="policy_invoicing_user",
+            groups="base.group_user,account.group_account_invoice",
+        )
+        invoicing = self.env["res.partner"].with_user(invoicing_user)
+        check = invoicing.browse(self.customer_big.id)._segment_credit_check(500)
+        self.assertEqual(check.action, "block")
+        self.assertEqual(check.policy, policy)
+        self.assertEqual(check.grade, "B")
+        # the class goes, and its policy with it (cascade): no check is left
+        self.big.with_context(segment_no_sync=True).sudo().unlink()
+        self.assertFalse(policy.exists())
+        check = invoicing.browse(self.customer_big.id)._segment_credit_check(500)
+        self.assertEqual(check.action, "none")
 
 
 @tagged("post_install", "-at_install")
