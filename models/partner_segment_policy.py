@@ -89,9 +89,17 @@ class PartnerSegmentPolicy(models.Model):
         "another built-in dimension (value tier, lifecycle…).",
     )
     class_key = fields.Char(
-        "Built-in Class",
+        "Built-in Class Key",
         tracking=True,
         help="Key of the class of the built-in dimension.",
+    )
+    builtin_class = fields.Selection(
+        selection="_selection_builtin_class",
+        string="Built-in Class",
+        compute="_compute_builtin_class",
+        inverse="_inverse_builtin_class",
+        help="Applies to the customers of a class of another built-in dimension "
+        "(value tier, lifecycle…): the dimension and the class in one choice.",
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     credit_limit_mode = fields.Selection(
@@ -156,6 +164,42 @@ class PartnerSegmentPolicy(models.Model):
             for d in dimensions.all_dimensions()
             if d.per_company and d.override and d.classes and d.key != "credit_grade"
         ]
+
+    @api.model
+    def _selection_builtin_class(self):
+        """[("<dimension>:<class>", "<Dimension>: <Class>")] of the dimensions
+        of ``dimension_key``, with the customer fields' (translated) labels."""
+        partner = self.env["res.partner"]
+        options = []
+        for key, _label in self._selection_dimension_key():
+            field = partner._fields.get(dimensions.get(key).field_name)
+            if not field:
+                continue
+            label = field.get_description(self.env)["string"]
+            options.extend(
+                (f"{key}:{class_key}", f"{label}: {class_label}")
+                for class_key, class_label in field._description_selection(self.env)
+            )
+        return options
+
+    @api.depends("dimension_key", "class_key")
+    def _compute_builtin_class(self):
+        options = {key for key, _label in self._selection_builtin_class()}
+        for policy in self:
+            value = f"{policy.dimension_key}:{policy.class_key}"
+            policy.builtin_class = value if value in options else False
+
+    def _inverse_builtin_class(self):
+        for policy in self:
+            policy.write(policy._split_builtin_class(policy.builtin_class))
+
+    @api.model
+    def _split_builtin_class(self, value):
+        dimension_key, _sep, class_key = (value or "").partition(":")
+        return {
+            "dimension_key": dimension_key or False,
+            "class_key": class_key or False,
+        }
 
     @api.depends("credit_grade", "class_id", "dimension_key", "class_key")
     def _compute_target_label(self):
@@ -606,11 +650,19 @@ class PartnerSegmentPolicy(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # the built-in class is stored as its two keys before the constraints
+        # run (an inverse would run after them)
+        for vals in vals_list:
+            if "builtin_class" in vals:
+                vals.update(self._split_builtin_class(vals.pop("builtin_class")))
         policies = super().create(vals_list)
         self._clear_check_rules()
         return policies
 
     def write(self, vals):
+        if "builtin_class" in vals:
+            vals = dict(vals)
+            vals.update(self._split_builtin_class(vals.pop("builtin_class")))
         result = super().write(vals)
         if vals.keys() & CHECK_FIELDS:
             self._clear_check_rules()

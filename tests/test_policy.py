@@ -1,6 +1,6 @@
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
 from ..engine import policy as policy_rules
 from .common import PolicyCase, load_migration
@@ -89,6 +89,38 @@ class TestPolicyProposals(PolicyCase):
         self.assertEqual(term.class_label, "Value Tier: High Value")
         # the others match no policy
         self.assertEqual(proposals.partner_id, self.aaa)
+
+    def test_builtin_class_in_the_form(self):
+        """A manager picks a built-in dimension's class in one choice; the
+        proposals and the credit check use it."""
+        policy_form = Form(self.Policy.with_user(self.segment_manager))
+        policy_form.name = "高价值客户"
+        policy_form.builtin_class = "value_tier:high"
+        policy_form.credit_limit_mode = "fixed"
+        policy_form.credit_limit_amount = 50000
+        policy_form.check_action = "block"
+        policy = policy_form.save()
+        self.assertEqual(
+            (policy.dimension_key, policy.class_key), ("value_tier", "high")
+        )
+        self.assertEqual(policy.target_label, "Value Tier: High Value")
+        self.aaa.with_company(self.env.company).value_tier = "high"
+        proposals = self.propose()
+        self.assertEqual(self.proposal(proposals, self.aaa).proposed_amount, 50000)
+        self.assertEqual(proposals.partner_id, self.aaa)
+        self.aaa.sudo().with_company(self.env.company).credit_limit = 100
+        check = self.aaa._segment_credit_check(500)
+        self.assertEqual(
+            (check.action, check.policy, check.grade), ("block", policy, "AAA")
+        )
+        with Form(policy.with_user(self.segment_manager)) as policy_form:
+            self.assertEqual(policy_form.builtin_class, "value_tier:high")
+            policy_form.builtin_class = "lifecycle:new"
+        self.assertEqual((policy.dimension_key, policy.class_key), ("lifecycle", "new"))
+        self.assertEqual(self.aaa._segment_credit_check(500).action, "none")
+        policy.write({"builtin_class": False, "credit_grade": "AAA"})
+        self.assertEqual((policy.dimension_key, policy.class_key), (False, False))
+        self.assertEqual(self.aaa._segment_credit_check(500).action, "block")
 
     def test_target_exactly_one(self):
         with self.assertRaises(ValidationError):
