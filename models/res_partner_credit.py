@@ -102,7 +102,8 @@ class ResPartner(models.Model):
             action,
             partner,
             company,
-            policy=self.env["partner.segment.policy"].browse(rule.policy_id),
+            # as superuser, as the rules: the poster need not read the policy
+            policy=self.env["partner.segment.policy"].sudo().browse(rule.policy_id),
             policy_action=rule.action,
             grade=grade or "",
             amount=amount,

@@ -592,6 +592,8 @@ class TestPolicyCustomClass(PolicyCase):
         check = invoicing.browse(self.customer_big.id)._segment_credit_check(500)
         self.assertEqual(check.action, "block")
         self.assertEqual(check.policy, policy)
+        # the invoicing user cannot read policies; the check's policy can be
+        self.assertEqual(check.policy.name, "Big amounts check")
         self.assertEqual(check.grade, "B")
         # the class goes, and its policy with it (cascade): no check is left
         self.big.with_context(segment_no_sync=True).sudo().unlink()
