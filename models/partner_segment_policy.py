@@ -646,7 +646,15 @@ class PartnerSegmentPolicy(models.Model):
         return tuple(rules)
 
     def _clear_check_rules(self):
+        """Clear the cached check rules now (this transaction sees its change)
+        and once more after the commit: another thread of this server may
+        have filled the cache in between from a snapshot without the change.
+        The registry tells the other servers."""
         self.env.registry.clear_cache()
+        postcommit = self.env.cr.postcommit
+        if not postcommit.data.get("partner_segment.check_rules"):
+            postcommit.data["partner_segment.check_rules"] = True
+            postcommit.add(self.env.registry.clear_cache)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -88,3 +88,30 @@ class TestCreditConcurrency(TransactionCase):
             env = api.Environment(cr, SUPERUSER_ID, {})
             states = env["account.move"].browse(self.move_ids).mapped("state")
             self.assertEqual(states, ["posted", "posted", "draft"])
+
+    def test_policy_change_seen_after_another_thread_refilled_the_rules(self):
+        """A manager archives the policy while another request, on an older
+        snapshot, fills the cached rules again before the archive commits: once
+        it commits, the check no longer applies the policy."""
+        Policy = "partner.segment.policy"
+        with self.registry.cursor() as cr_manager, self.registry.cursor() as cr_other:
+            manager = api.Environment(cr_manager, SUPERUSER_ID, {})
+            other = api.Environment(cr_other, SUPERUSER_ID, {})
+            company = other.company
+            # the other request's snapshot is taken by its first query
+            self.assertEqual(other[Policy].browse(self.policy_id).active, True)
+            manager[Policy].browse(self.policy_id).active = False
+            manager.flush_all()
+            stale = other[Policy]._get_check_rules(company)
+            self.assertEqual([r.policy_id for r in stale], [self.policy_id])
+            cr_manager.commit()
+            cr_other.rollback()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            self.assertEqual(env[Policy]._get_check_rules(env.company), ())
+            check = (
+                env["res.partner"]
+                .browse(self.customer_id)
+                ._segment_credit_check(5000.0)
+            )
+            self.assertEqual(check.action, "none")
