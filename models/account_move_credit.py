@@ -112,8 +112,9 @@ class AccountMove(models.Model):
         whose customer a credit policy covers.
 
         The companies' check rules come from the registry's cache; in a
-        company with any, each invoice costs one query (which finds its
-        customer's rule too); nothing else costs anything.
+        company with any, an invoice costs one query (which finds its
+        customer's rule too).  Several invoices first have their customers
+        matched in one query, and only the covered ones are checked.
         """
         result = {}
         Policy = self.env["partner.segment.policy"]
@@ -123,6 +124,13 @@ class AccountMove(models.Model):
             rules = Policy._get_check_rules(company)
             if not rules:
                 continue
+            if len(moves) > 1:
+                covered = Policy._get_partner_policies(
+                    moves.commercial_partner_id, company
+                )
+                moves = moves.browse(
+                    [m.id for m in moves if m.commercial_partner_id.id in covered]
+                )
             for move in moves:
                 amount = move.amount_total_signed
                 if from_totals and move.tax_totals:

@@ -83,6 +83,9 @@ class PartnerSegmentClass(models.Model):
                 )
             )
         result = super().write(vals)
+        if "dimension_id" in vals:
+            # the credit check's rules name the dimension's customer field
+            self.env["partner.segment.policy"]._clear_check_rules()
         if self.env.context.get("segment_no_sync"):
             return result
         if vals.keys() & {"name", "sequence"}:

@@ -22,6 +22,9 @@ POLICY_TARGETS = {
 }
 
 
+# set in a transaction's post-commit data when it changed the check rules
+RULES_CHANGED_KEY = "partner_segment.check_rules"
+
 # the fields of a policy the credit check reads: writing one clears the rules
 # cached for the check
 CHECK_FIELDS = frozenset(
@@ -97,7 +100,7 @@ class PartnerSegmentPolicy(models.Model):
         selection="_selection_builtin_class",
         string="Built-in Class",
         compute="_compute_builtin_class",
-        inverse="_inverse_builtin_class",
+        readonly=False,
         help="Applies to the customers of a class of another built-in dimension "
         "(value tier, lifecycle…): the dimension and the class in one choice.",
     )
@@ -188,10 +191,6 @@ class PartnerSegmentPolicy(models.Model):
         for policy in self:
             value = f"{policy.dimension_key}:{policy.class_key}"
             policy.builtin_class = value if value in options else False
-
-    def _inverse_builtin_class(self):
-        for policy in self:
-            policy.write(policy._split_builtin_class(policy.builtin_class))
 
     @api.model
     def _split_builtin_class(self, value):
@@ -617,13 +616,21 @@ class PartnerSegmentPolicy(models.Model):
         one's customers as an SQL condition on ``res_partner``, kept in the
         registry's cache: a posting reads no policy from the database.  Any
         change to a policy, or the removal of a class or dimension, clears it
-        (:meth:`_clear_check_rules`).
+        (:meth:`_clear_check_rules`).  A transaction that changed policies
+        reads them afresh until it commits: its changes are not for the other
+        requests' eyes yet.
         """
+        if self.env.cr.postcommit.data.get(RULES_CHANGED_KEY):
+            return self._compute_check_rules(company.id)
         return self._get_check_rules_cached(company.id)
 
     @api.model
     @ormcache("company_id")
     def _get_check_rules_cached(self, company_id):
+        return self._compute_check_rules(company_id)
+
+    @api.model
+    def _compute_check_rules(self, company_id):
         # as superuser: an invoicing user who posts need not read the policies
         # or the classes (a user-defined dimension may be kept to segment users)
         company = self.env["res.company"].browse(company_id)
@@ -633,50 +640,116 @@ class PartnerSegmentPolicy(models.Model):
         for policy in Policy.search(
             [("company_id", "=", company_id), ("check_action", "!=", "none")]
         ):
-            # a domain on res.partner's own columns: a condition without joins
             query = Partner._where_calc(policy._get_partner_domain(), active_test=False)
+            # the classes are res.partner's own columns: a condition on the
+            # row; a domain that needs a join becomes a subquery
+            condition = query.where_clause
+            if query._joins:
+                condition = SQL(
+                    "%s IN %s", SQL.identifier("res_partner", "id"), query.subselect()
+                )
             rules.append(
                 credit_rules.CheckRule(
                     policy_id=policy.id,
                     action=policy.check_action,
                     tolerance=policy.overdue_tolerance_days,
-                    condition=query.where_clause,
+                    condition=condition,
                 )
             )
         return tuple(rules)
 
+    @api.model
+    def _rule_index_sql(self, rules):
+        """SQL of the index in ``rules`` of the first whose condition the row
+        of ``res_partner`` meets, else NULL."""
+        if not rules:
+            return SQL("NULL::int")
+        return SQL(
+            "CASE %s END",
+            SQL(" ").join(
+                SQL("WHEN %s THEN %s", rule.condition, index)
+                for index, rule in enumerate(rules)
+            ),
+        )
+
+    @api.model
+    def _get_partner_policies(self, partners, company=None):
+        """{partner id: policy} of the policies with a check action that
+        cover ``partners`` (their commercial partners are not looked up) in
+        ``company`` (the current one by default), first in priority: the
+        cached rules and one query.  Partners no policy covers are left out;
+        the policies are returned as superuser."""
+        company = company or self.env.company
+        rules = self._get_check_rules(company)
+        if not rules or not partners:
+            return {}
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT res_partner.id, %s FROM res_partner"
+                " WHERE res_partner.id = ANY(%s)",
+                self._rule_index_sql(rules),
+                partners.ids,
+            )
+        )
+        Policy = self.sudo()
+        return {
+            partner_id: Policy.browse(rules[index].policy_id)
+            for partner_id, index in rows
+            if index is not None
+        }
+
     def _clear_check_rules(self):
-        """Clear the cached check rules now (this transaction sees its change)
-        and once more after the commit: another thread of this server may
-        have filled the cache in between from a snapshot without the change.
-        The registry tells the other servers."""
+        """Clear the cached check rules now and once more after the commit:
+        another thread of this server may have filled the cache in between
+        (from a snapshot without the change).  The registry tells the other
+        servers.  Until the commit, this transaction does not use the cache
+        (:meth:`_get_check_rules`).
+
+        A thread whose snapshot predates the commit can still fill the cache
+        after that second clear; it stays until the next policy change, as
+        any of Odoo's ``ormcache``s in a threaded server (multi-process
+        servers clear it at their next request)."""
         self.env.registry.clear_cache()
         postcommit = self.env.cr.postcommit
-        if not postcommit.data.get("partner_segment.check_rules"):
-            postcommit.data["partner_segment.check_rules"] = True
+        if not postcommit.data.get(RULES_CHANGED_KEY):
+            postcommit.data[RULES_CHANGED_KEY] = True
             postcommit.add(self.env.registry.clear_cache)
+
+    def _affects_check(self):
+        """Whether any of these policies has a check action (cached rules)."""
+        return any(policy.check_action != "none" for policy in self)
 
     @api.model_create_multi
     def create(self, vals_list):
         # the built-in class is stored as its two keys before the constraints
         # run (an inverse would run after them)
-        for vals in vals_list:
-            if "builtin_class" in vals:
-                vals.update(self._split_builtin_class(vals.pop("builtin_class")))
+        vals_list = [
+            {
+                **{k: v for k, v in vals.items() if k != "builtin_class"},
+                **self._split_builtin_class(vals["builtin_class"]),
+            }
+            if "builtin_class" in vals
+            else vals
+            for vals in vals_list
+        ]
         policies = super().create(vals_list)
-        self._clear_check_rules()
+        if policies._affects_check():
+            self._clear_check_rules()
         return policies
 
     def write(self, vals):
         if "builtin_class" in vals:
             vals = dict(vals)
             vals.update(self._split_builtin_class(vals.pop("builtin_class")))
+        affected = vals.keys() & CHECK_FIELDS and self.sudo()._affects_check()
         result = super().write(vals)
-        if vals.keys() & CHECK_FIELDS:
+        if affected or (vals.keys() & CHECK_FIELDS and self.sudo()._affects_check()):
             self._clear_check_rules()
         return result
 
     def unlink(self):
+        affected = self.sudo()._affects_check()
         result = super().unlink()
-        self._clear_check_rules()
+        if affected:
+            self._clear_check_rules()
         return result

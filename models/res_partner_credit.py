@@ -60,8 +60,10 @@ class ResPartner(models.Model):
         (open receivable of the commercial partner [+ draft customer invoices,
         per the company setting] + ``amount``) is over ``credit_limit`` (core's,
         company dependent, 0 = no limit), or when its oldest receivable is
-        overdue beyond the policy's tolerance.  Without a policy no query is
-        made; with one, a single query reads limit, receivable and overdue.
+        overdue beyond the policy's tolerance.  In a company without a policy
+        with a check action no query is made; otherwise a single query finds
+        the customer's policy and reads limit, receivable and overdue (only
+        the customer's row when no policy covers it).
 
         Returns a :class:`CreditCheck`; the caller applies its ``action``.
         """
@@ -159,7 +161,8 @@ class ResPartner(models.Model):
         payments not yet matched lower it, as in core's ``credit``), in
         company currency; drafts are the receivable lines of draft customer
         invoices and credit notes other than ``exclude_move``, when the
-        company counts them.  Posted and draft lines are summed in two
+        company counts them.  For a customer no rule covers, only its row is
+        read (the subqueries are skipped).  Posted and draft lines are summed in two
         subqueries: one scan with an ``OR`` across the tables cost the
         planner several times the execution.
 
@@ -186,17 +189,7 @@ class ResPartner(models.Model):
         self.env["account.move"].flush_model(["move_type"])
         self.env["account.account"].flush_model(["account_type"])
         Partner = self.sudo().with_company(company)
-        rule_index = (
-            SQL(
-                "CASE %s END",
-                SQL(" ").join(
-                    SQL("WHEN %s THEN %s", rule.condition, index)
-                    for index, rule in enumerate(rules)
-                ),
-            )
-            if rules
-            else SQL("NULL::int")
-        )
+        rule_index = self.env["partner.segment.policy"]._rule_index_sql(rules)
         drafts = SQL("0")
         if company.segment_credit_include_draft:
             drafts = SQL(
@@ -210,7 +203,8 @@ class ResPartner(models.Model):
                     AND account.account_type = 'asset_receivable'
                     AND aml.parent_state = 'draft'
                     AND move.move_type IN ('out_invoice', 'out_refund')
-                    AND aml.move_id != %(exclude)s)
+                    AND aml.move_id != %(exclude)s
+                    AND partner.rule_index IS NOT NULL)
                 """,
                 partner=self.id,
                 company=company.id,
@@ -245,7 +239,8 @@ class ResPartner(models.Model):
                     SELECT partner.rule_index, partner.grade, partner.limit_value,
                            posted.open_receivable, posted.oldest_due, %(drafts)s
                       FROM partner,
-                           (SELECT COALESCE(SUM(aml.amount_residual), 0)
+                           -- a customer no rule covers: no line is read
+                           LATERAL (SELECT COALESCE(SUM(aml.amount_residual), 0)
                                        AS open_receivable,
                                    MIN(aml.date_maturity)
                                        FILTER (WHERE aml.amount_residual > 0)
@@ -257,7 +252,8 @@ class ResPartner(models.Model):
                                AND aml.company_id = %(company)s
                                AND account.account_type = 'asset_receivable'
                                AND aml.parent_state = 'posted'
-                               AND NOT aml.reconciled) posted
+                               AND NOT aml.reconciled
+                               AND partner.rule_index IS NOT NULL) posted
                     """,
                     serialize=serialize,
                     rule_index=rule_index,

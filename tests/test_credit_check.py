@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import BaseCase, Form, new_test_user, tagged
 
 from ..engine import credit as credit_rules
+from ..models.partner_segment_policy import RULES_CHANGED_KEY
 from .common import SegmentCase
 
 
@@ -123,6 +124,12 @@ class CreditCase(SegmentCase):
         if post:
             move.sudo().action_post()
         return move
+
+    def committed(self):
+        """As if the policy changes were committed (the test's transaction
+        never is): the check reads the cached rules again, which only the
+        change itself cleared."""
+        self.env.cr.postcommit.data.pop(RULES_CHANGED_KEY, None)
 
     def messages(self, record):
         return " ".join(record.sudo().message_ids.mapped("body"))
@@ -278,25 +285,25 @@ class TestCreditCheck(CreditCase):
         policy = self.policy("B", "block")
         self.invoice(self.customer_b, 900, post=True)
         move = self.invoice(self.customer_b, 200)
-        self.assertEqual(
-            self.customer_b._segment_credit_check(200, move).action, "block"
-        )
+
+        def action(customer, amount, document=None):
+            self.committed()
+            check = customer._segment_credit_check(amount, document)
+            # the second time from the cache the first one filled
+            self.assertEqual(customer._segment_credit_check(amount, document), check)
+            return check.action
+
+        self.assertEqual(action(self.customer_b, 200, move), "block")
         policy.action_archive()
-        self.assertEqual(
-            self.customer_b._segment_credit_check(200, move).action, "none"
-        )
+        self.assertEqual(action(self.customer_b, 200, move), "none")
         policy.action_unarchive()
         policy.check_action = "warn"
-        self.assertEqual(
-            self.customer_b._segment_credit_check(200, move).action, "warn"
-        )
+        self.assertEqual(action(self.customer_b, 200, move), "warn")
         policy.credit_grade = "C"
-        self.assertEqual(
-            self.customer_b._segment_credit_check(200, move).action, "none"
-        )
-        self.assertEqual(self.customer_c._segment_credit_check(2000).action, "warn")
+        self.assertEqual(action(self.customer_b, 200, move), "none")
+        self.assertEqual(action(self.customer_c, 2000), "warn")
         policy.unlink()
-        self.assertEqual(self.customer_c._segment_credit_check(2000).action, "none")
+        self.assertEqual(action(self.customer_c, 2000), "none")
         move.action_post()
         self.assertEqual(move.state, "posted")
 
@@ -305,17 +312,54 @@ class TestCreditCheck(CreditCase):
         too, and none in a company without check policies."""
         self.policy("B", "block")
         moves = self.invoice(self.customer_b, 200) | self.invoice(self.customer_c, 200)
+        # the transaction that changed the policies reads them afresh
+        count = self.env.cr.sql_log_count
+        moves[0]._segment_credit_checks(lock=True)
+        self.assertEqual(self.env.cr.sql_log_count - count, 2)
+        # the others, once it committed, read the cached rules
+        self.committed()
         moves._segment_credit_checks(lock=True)  # loads the records and the rules
-        for move, queries in zip(moves, (1, 1), strict=True):
+        for move in moves:
             count = self.env.cr.sql_log_count
             checks = move._segment_credit_checks(lock=True)
-            self.assertEqual(self.env.cr.sql_log_count - count, queries)
+            self.assertEqual(self.env.cr.sql_log_count - count, 1)
         self.assertEqual(list(checks), [], "no policy covers grade C")
+        # several invoices: their customers matched in one query, then one
+        # query for the covered one only
+        count = self.env.cr.sql_log_count
+        checks = moves._segment_credit_checks(lock=True)
+        self.assertEqual(self.env.cr.sql_log_count - count, 2)
+        self.assertEqual(list(checks), moves[:1].ids)
         self.env["partner.segment.policy"].search([]).action_archive()
+        self.committed()
         moves._segment_credit_checks(lock=True)
         count = self.env.cr.sql_log_count
         self.assertEqual(moves._segment_credit_checks(lock=True), {})
         self.assertEqual(self.env.cr.sql_log_count - count, 0)
+
+    def test_default_grade_of_the_company(self):
+        """A customer without a grade of its own has the company's default
+        (ir.default): the check's query sees it as the form does."""
+        self.policy("B", "block")
+        newcomer = self.company("新客户有限公司")
+        newcomer.with_company(self.company_a).credit_limit = 100.0
+        self.assertFalse(newcomer.with_company(self.company_a).credit_grade)
+        self.assertEqual(newcomer._segment_credit_check(500).action, "none")
+        self.env["ir.default"].set(
+            "res.partner", "credit_grade", "B", company_id=self.company_a.id
+        )
+        self.assertEqual(newcomer.with_company(self.company_a).credit_grade, "B")
+        check = newcomer._segment_credit_check(500)
+        self.assertEqual((check.action, check.grade), ("block", "B"))
+
+    def test_partner_policies_api(self):
+        block = self.policy("B", "block", priority=5)
+        warn = self.policy("C", "warn")
+        customers = self.customer_a | self.customer_b | self.customer_c
+        policies = self.env["partner.segment.policy"]._get_partner_policies(customers)
+        self.assertEqual(
+            policies, {self.customer_b.id: block, self.customer_c.id: warn}
+        )
 
     def test_contact_checks_its_commercial_partner(self):
         self.policy("B", "block")
@@ -541,6 +585,23 @@ class TestCreditMultiCompany(CreditCase):
         move_a = self.invoice(self.customer_b, 200)
         with self.assertRaises(UserError):
             move_a.action_post()
+
+    def test_one_customer_two_grades_two_companies(self):
+        """Both companies' rules cached at once: each reads the customer's
+        grade in its own company."""
+        self.grade(self.customer_c, "B", 100.0, company=self.company_b)
+        self.policy("C", "block")
+        self.policy("B", "warn", company=self.company_b)
+        for company, grade, action in (
+            (self.company_a, "C", "block"),
+            (self.company_b, "B", "warn"),
+            (self.company_a, "C", "block"),
+        ):
+            move = self.invoice(self.customer_c, 2000, company=company)
+            check = self.customer_c._segment_credit_check(2000, move)
+            self.assertEqual(
+                (check.company, check.grade, check.action), (company, grade, action)
+            )
 
     def test_approval_request_of_the_company(self):
         self.policy("B", "approval", company=self.company_b)

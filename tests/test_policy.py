@@ -126,6 +126,13 @@ class TestPolicyProposals(PolicyCase):
         with self.assertRaises(ValidationError):
             self.policy(name="Nothing")
         with self.assertRaises(ValidationError):
+            self.policy(name="Bad class", builtin_class="value_tier:gold")
+        with self.assertRaises(ValidationError):
+            self.policy(name="No class", builtin_class="value_tier")
+        policy = self.policy("AA", name="Fine")
+        with self.assertRaises(ValidationError):
+            policy.write({"credit_grade": False, "builtin_class": "lifecycle:ancient"})
+        with self.assertRaises(ValidationError):
             self.policy("AAA", dimension_key="value_tier", class_key="high", name="Two")
         with self.assertRaises(ValidationError):
             self.policy(name="Bad key", dimension_key="value_tier", class_key="gold")
