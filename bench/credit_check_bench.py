@@ -10,11 +10,13 @@ a "block" policy for grade B, then measures in one process:
    (the worst case: every record read again): mean, median, 95th percentile
    and queries;
 2. the check query alone (``_segment_credit_figures``, with the posting's row
-   lock and the rule match) on the same customers, and its plan and server time (EXPLAIN ANALYZE);
+   lock and the rule match) on the same customers, and its plan and server
+   time (EXPLAIN ANALYZE);
 3. what a posting adds: ``account.move._segment_credit_checks(lock=True)`` (what
    ``_post`` runs) on draft invoices whose invoice, customer, company and user
-   are loaded as a posting has them, with the policy active and then archived
-   (side by side in one run: without a policy the check makes no query).
+   are loaded as a posting has them, with the policy active, then on another
+   grade than the customers' (one query reading the customer's row only), then
+   archived (no query), side by side in one run.
 
 Usage (after ``make setup``)::
 
@@ -202,7 +204,14 @@ def main():
             )
             env.company.segment_credit_include_draft = True
             cr.commit()
-        policy = env["partner.segment.policy"].search([("name", "=", "B block")])
+        policy = (
+            env["partner.segment.policy"]
+            .with_context(active_test=False)
+            .search([("name", "=", "B block")])
+        )
+        if not policy.active:  # a run stopped before it reactivated it
+            policy.active = True
+            cr.commit()
         # what the database holds (a --reuse run does not know the fixture's size)
         cr.execute(
             "SELECT count(*) FROM account_move WHERE move_type IN "
@@ -232,11 +241,20 @@ def main():
         for key, value in timed_invoice_checks(env, moves).items():
             results[f"posting's check, policy active: {key}"] = value
         plan = explain_check(env, partner_ids[0])
-        policy.active = False
+        # committed, as a manager's change is: the transaction that changed
+        # the policies reads them afresh until it commits
+        policy.credit_grade = "C"
+        cr.commit()
+        for key, value in timed_invoice_checks(env, moves).items():
+            results[f"posting's check, customer not covered: {key}"] = value
+        policy.write({"credit_grade": "B", "active": False})
+        cr.commit()
         for key, value in timed_invoice_checks(env, moves).items():
             results[f"posting's check, no policy: {key}"] = value
         print(plan)
         cr.rollback()
+        policy.active = True
+        cr.commit()
 
     print(
         f"\n== partner_segment credit check benchmark: {args.customers} customers, "
