@@ -300,8 +300,9 @@ class PartnerSegmentPolicy(models.Model):
                 [("company_id", "=", company.id)], limit=1
             ):
                 continue
-            for default in defaults.with_env(Policy.env):
-                default.copy({"company_id": company.id, "active": False})
+            defaults.with_env(Policy.env).copy(
+                {"company_id": company.id, "active": False}
+            )
 
     @api.model
     def _create_default_policies_all(self):
@@ -716,8 +717,9 @@ class PartnerSegmentPolicy(models.Model):
             postcommit.add(self.env.registry.clear_cache)
 
     def _affects_check(self):
-        """Whether any of these policies has a check action (cached rules)."""
-        return any(policy.check_action != "none" for policy in self)
+        """Whether any of these policies is among the cached check rules:
+        active, with a check action."""
+        return any(policy.active and policy.check_action != "none" for policy in self)
 
     @api.model_create_multi
     def create(self, vals_list):

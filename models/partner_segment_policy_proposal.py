@@ -264,7 +264,7 @@ class PartnerSegmentPolicyProposal(models.Model):
         set by hand: someone changed it in between."""
         currency = company.currency_id
         current = self._current_values(company)
-        changed = self.browse()
+        changed_ids = []
         for proposal in self:
             value = current.get((proposal.partner_id.id, proposal.target))
             if proposal.target == "credit_limit":
@@ -272,8 +272,8 @@ class PartnerSegmentPolicyProposal(models.Model):
             else:
                 moved = (value or False) != proposal._current()
             if moved:
-                changed |= proposal
-        changed.write({"hand_set": True})
+                changed_ids.append(proposal.id)
+        self.browse(changed_ids).write({"hand_set": True})
 
     def _proposed_value(self):
         self.ensure_one()

@@ -125,6 +125,12 @@ class CreditCase(SegmentCase):
             move.sudo().action_post()
         return move
 
+    def check(self, customer, amount, document=None):
+        """The check as the invoicing user who posts runs it."""
+        return customer.with_user(self.invoicing_user)._segment_credit_check(
+            amount, document
+        )
+
     def committed(self):
         """As if the policy changes were committed (the test's transaction
         never is): the check reads the cached rules again, which only the
@@ -288,9 +294,9 @@ class TestCreditCheck(CreditCase):
 
         def action(customer, amount, document=None):
             self.committed()
-            check = customer._segment_credit_check(amount, document)
+            check = self.check(customer, amount, document)
             # the second time from the cache the first one filled
-            self.assertEqual(customer._segment_credit_check(amount, document), check)
+            self.assertEqual(self.check(customer, amount, document), check)
             return check.action
 
         self.assertEqual(action(self.customer_b, 200, move), "block")
@@ -346,19 +352,23 @@ class TestCreditCheck(CreditCase):
         newcomer = self.company("新客户有限公司")
         newcomer.with_company(self.company_a).credit_limit = 100.0
         self.assertFalse(newcomer.with_company(self.company_a).credit_grade)
-        self.assertEqual(newcomer._segment_credit_check(500).action, "none")
+        self.assertEqual(self.check(newcomer, 500).action, "none")
         self.env["ir.default"].set(
             "res.partner", "credit_grade", "B", company_id=self.company_a.id
         )
         self.assertEqual(newcomer.with_company(self.company_a).credit_grade, "B")
-        check = newcomer._segment_credit_check(500)
+        check = self.check(newcomer, 500)
         self.assertEqual((check.action, check.grade), ("block", "B"))
 
     def test_partner_policies_api(self):
         block = self.policy("B", "block", priority=5)
         warn = self.policy("C", "warn")
         customers = self.customer_a | self.customer_b | self.customer_c
-        policies = self.env["partner.segment.policy"]._get_partner_policies(customers)
+        policies = (
+            self.env["partner.segment.policy"]
+            .with_user(self.invoicing_user)
+            ._get_partner_policies(customers)
+        )
         self.assertEqual(
             policies, {self.customer_b.id: block, self.customer_c.id: warn}
         )
@@ -600,7 +610,7 @@ class TestCreditMultiCompany(CreditCase):
             (self.company_a, "C", "block"),
         ):
             move = self.invoice(self.customer_c, 2000, company=company)
-            check = self.customer_c._segment_credit_check(2000, move)
+            check = self.check(self.customer_c, 2000, move)
             self.assertEqual(
                 (check.company, check.grade, check.action), (company, grade, action)
             )
